@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import postgres from 'postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+/** A database or a transaction: every query function takes one of these first. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export type DbHandle = {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /** Set for PGlite: the single embedded connection (pg-boss shares it). */
+  pglite?: PGlite;
+  /** Set for postgres.js: the connection pool. */
+  sql?: postgres.Sql;
+  /** Set for postgres.js: the connection URL. */
+  url?: string;
+  close: () => Promise<void>;
+};
+
+export type OpenOptions = {
+  /** postgres:// URL; when absent, PGlite is used. */
+  databaseUrl?: string;
+  /** PGlite data directory parent (DATA_DIR); data lives in DATA_DIR/pgdata. */
+  dataDir?: string;
+  /** PGlite in memory (tests). */
+  inMemory?: boolean;
+  poolSize?: number;
+};
+
+/** The only place that picks the driver: postgres.js when a URL is given, else PGlite. */
+export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
+  if (opts.databaseUrl) {
+    const sql = postgres(opts.databaseUrl, {
+      max: opts.poolSize ?? 10,
+      onnotice: () => {},
+      connect_timeout: 10,
+    });
+    const db = drizzlePostgres(sql, { schema, casing: 'snake_case' }) as unknown as Db;
+    let ended: Promise<void> | undefined;
+    return { db, kind: 'postgres', sql, url: opts.databaseUrl, close: () => (ended ??= sql.end({ timeout: 5 })) };
+  }
+  let dir: string | undefined;
+  if (!opts.inMemory) {
+    dir = path.join(opts.dataDir ?? './data', 'pgdata');
+    fs.mkdirSync(dir, { recursive: true });
+  }
+  const pglite = await PGlite.create(dir ? { dataDir: dir } : {});
+  const db = drizzlePglite(pglite, { schema, casing: 'snake_case' }) as unknown as Db;
+  return { db, kind: 'pglite', pglite, close: async () => (pglite.closed ? undefined : pglite.close()) };
+}
+
+// server.ts and the Next.js route bundles load separate copies of this module; the live handle is
+// shared through globalThis so both use the same pool (and PGlite is opened exactly once).
+const g = globalThis as unknown as { __parleyDb?: DbHandle };
+
+export function setDbHandle(handle: DbHandle | undefined): void {
+  g.__parleyDb = handle;
+}
+
+export function getDbHandle(): DbHandle {
+  if (!g.__parleyDb) throw new Error('The database is not initialised (start Parley with server.ts).');
+  return g.__parleyDb;
+}
+
+export function getDb(): Db {
+  return getDbHandle().db;
+}
+
+/** Rows of a `db.execute(sql)` result, whichever driver ran it. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}

@@ -1,0 +1,343 @@
+import { sql, type InferSelectModel, type InferInsertModel } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
+
+export const roleEnum = pgEnum('role', ['admin', 'supervisor', 'agent']);
+export const presenceEnum = pgEnum('presence', ['available', 'away', 'offline']);
+export const providerEnum = pgEnum('provider', ['twilio', 'simulator', 'meta']);
+export const environmentEnum = pgEnum('environment', ['sandbox', 'production']);
+export const routingRuleEnum = pgEnum('routing_rule', ['offer_all', 'least_busy']);
+export const conversationStatusEnum = pgEnum('conversation_status', ['waiting', 'active', 'closed']);
+export const directionEnum = pgEnum('direction', ['inbound', 'outbound']);
+export const messageKindEnum = pgEnum('message_kind', [
+  'text',
+  'media',
+  'location',
+  'contacts',
+  'button',
+  'template',
+  'system',
+]);
+// received: inbound. pending → queued < sent < delivered < read; failed/undelivered are terminal.
+export const messageStatusEnum = pgEnum('message_status', [
+  'received',
+  'pending',
+  'queued',
+  'sent',
+  'delivered',
+  'read',
+  'failed',
+  'undelivered',
+]);
+export const attachmentStatusEnum = pgEnum('attachment_status', ['pending', 'ready', 'failed']);
+export const templateStatusEnum = pgEnum('template_status', [
+  'approved',
+  'pending',
+  'rejected',
+  'paused',
+  'disabled',
+  'unsubmitted',
+]);
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    email: text().notNull(),
+    name: text().notNull(),
+    passwordHash: text().notNull(),
+    role: roleEnum().notNull().default('agent'),
+    languages: text().array().notNull().default(sql`'{}'::text[]`),
+    maxChats: integer().notNull().default(5),
+    presence: presenceEnum().notNull().default('offline'),
+    presenceChangedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    lastAssignedAt: timestamp({ withTimezone: true }),
+    active: boolean().notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('users_email_key').on(sql`lower(${t.email})`)],
+);
+export type User = InferSelectModel<typeof users>;
+export type NewUser = InferInsertModel<typeof users>;
+
+export const queues = pgTable('queues', {
+  id: uuid().primaryKey().defaultRandom(),
+  name: text().notNull().unique(),
+  routingRule: routingRuleEnum().notNull().default('offer_all'),
+  completionTimeoutMinutes: integer(),
+  acceptTimeoutSeconds: integer(),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+export type Queue = InferSelectModel<typeof queues>;
+
+export const queueMembers = pgTable(
+  'queue_members',
+  {
+    queueId: uuid()
+      .notNull()
+      .references(() => queues.id, { onDelete: 'cascade' }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.queueId, t.userId] }), index('queue_members_user_idx').on(t.userId)],
+);
+export type QueueMember = InferSelectModel<typeof queueMembers>;
+
+export const channels = pgTable(
+  'channels',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    name: text().notNull(),
+    provider: providerEnum().notNull(),
+    phoneNumber: text().notNull(),
+    accountSid: text(),
+    // AES-GCM ciphertext of the provider's auth token (lib/crypto.ts); never the plain token.
+    authTokenEncrypted: text(),
+    queueId: uuid()
+      .notNull()
+      .references(() => queues.id),
+    language: text().notNull().default('en'),
+    defaultCountry: text().notNull().default('US'),
+    environment: environmentEnum().notNull().default('production'),
+    active: boolean().notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('channels_provider_number_key').on(t.provider, t.phoneNumber)],
+);
+export type Channel = InferSelectModel<typeof channels>;
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    waId: text(),
+    phone: text().notNull(),
+    name: text(),
+    language: text(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('contacts_phone_key').on(t.phone), uniqueIndex('contacts_wa_id_key').on(t.waId)],
+);
+export type Contact = InferSelectModel<typeof contacts>;
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    channelId: uuid()
+      .notNull()
+      .references(() => channels.id),
+    contactId: uuid()
+      .notNull()
+      .references(() => contacts.id),
+    queueId: uuid()
+      .notNull()
+      .references(() => queues.id),
+    assigneeId: uuid().references(() => users.id),
+    status: conversationStatusEnum().notNull().default('waiting'),
+    language: text().notNull(),
+    // least_busy: the agent the chat is currently offered to, and since when (accept timeout).
+    offeredToId: uuid().references(() => users.id),
+    offeredAt: timestamp({ withTimezone: true }),
+    lastInboundAt: timestamp({ withTimezone: true }),
+    lastMessageAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    assignedAt: timestamp({ withTimezone: true }),
+    firstResponseAt: timestamp({ withTimezone: true }),
+    closedAt: timestamp({ withTimezone: true }),
+    closedById: uuid().references(() => users.id),
+    closeReason: text(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    // At most one open conversation per (channel, contact), whatever races the webhooks run.
+    uniqueIndex('conversations_one_open_key')
+      .on(t.channelId, t.contactId)
+      .where(sql`${t.status} <> 'closed'`),
+    index('conversations_queue_status_idx').on(t.queueId, t.status, t.createdAt),
+    index('conversations_assignee_status_idx').on(t.assigneeId, t.status),
+    index('conversations_contact_idx').on(t.contactId, t.createdAt),
+    index('conversations_created_idx').on(t.createdAt),
+  ],
+);
+export type Conversation = InferSelectModel<typeof conversations>;
+
+export const templates = pgTable(
+  'templates',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    channelId: uuid().references(() => channels.id, { onDelete: 'cascade' }),
+    contentSid: text().notNull(),
+    name: text().notNull(),
+    language: text().notNull().default('en'),
+    category: text(),
+    body: text().notNull(),
+    variables: jsonb().$type<Record<string, string>>().notNull().default({}),
+    status: templateStatusEnum().notNull().default('unsubmitted'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('templates_content_sid_key').on(t.contentSid)],
+);
+export type Template = InferSelectModel<typeof templates>;
+
+export type MessageLocation = { latitude: number; longitude: number; address?: string; label?: string };
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    // Total order for paging and transcripts, also across messages created in the same millisecond.
+    seq: bigint({ mode: 'number' }).generatedAlwaysAsIdentity(),
+    conversationId: uuid()
+      .notNull()
+      .references(() => conversations.id),
+    channelId: uuid()
+      .notNull()
+      .references(() => channels.id),
+    direction: directionEnum().notNull(),
+    kind: messageKindEnum().notNull(),
+    body: text(),
+    status: messageStatusEnum().notNull(),
+    errorCode: text(),
+    errorReason: text(),
+    providerMessageId: text(),
+    clientId: text(),
+    authorId: uuid().references(() => users.id),
+    replyToId: uuid(),
+    replyToProviderId: text(),
+    location: jsonb().$type<MessageLocation>(),
+    templateId: uuid().references(() => templates.id),
+    templateVariables: jsonb().$type<Record<string, string>>(),
+    raw: jsonb().$type<Record<string, string>>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('messages_provider_id_key').on(t.channelId, t.providerMessageId),
+    uniqueIndex('messages_client_id_key').on(t.conversationId, t.clientId),
+    index('messages_conversation_seq_idx').on(t.conversationId, t.seq),
+  ],
+);
+export type Message = InferSelectModel<typeof messages>;
+
+export const attachments = pgTable(
+  'attachments',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    messageId: uuid().references(() => messages.id, { onDelete: 'cascade' }),
+    uploadedById: uuid().references(() => users.id),
+    contentType: text(),
+    size: bigint({ mode: 'number' }),
+    sha256: text(),
+    storageKey: text(),
+    filename: text(),
+    sourceUrl: text(),
+    status: attachmentStatusEnum().notNull().default('pending'),
+    failureReason: text(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('attachments_message_idx').on(t.messageId)],
+);
+export type Attachment = InferSelectModel<typeof attachments>;
+
+// Every status callback as received (audit), and those for sids not recorded yet (applied later).
+export const statusCallbacks = pgTable(
+  'status_callbacks',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    channelId: uuid()
+      .notNull()
+      .references(() => channels.id),
+    providerMessageId: text().notNull(),
+    status: text().notNull(),
+    errorCode: text(),
+    raw: jsonb().$type<Record<string, string>>().notNull(),
+    appliedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('status_callbacks_sid_idx').on(t.channelId, t.providerMessageId)],
+);
+
+export const quickReplies = pgTable(
+  'quick_replies',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    shortcut: text().notNull(),
+    language: text().notNull(),
+    text: text().notNull(),
+    // null: every queue
+    queueIds: uuid().array(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('quick_replies_shortcut_language_key').on(sql`lower(${t.shortcut})`, t.language)],
+);
+export type QuickReply = InferSelectModel<typeof quickReplies>;
+
+export const apiTokens = pgTable('api_tokens', {
+  id: uuid().primaryKey().defaultRandom(),
+  userId: uuid()
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  name: text().notNull(),
+  // sha256 of the token; the token itself is shown once and never stored.
+  tokenHash: text().notNull().unique(),
+  lastUsedAt: timestamp({ withTimezone: true }),
+  expiresAt: timestamp({ withTimezone: true }),
+  revokedAt: timestamp({ withTimezone: true }),
+  createdAt: createdAt(),
+});
+export type ApiToken = InferSelectModel<typeof apiTokens>;
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    actorId: uuid().references(() => users.id, { onDelete: 'set null' }),
+    action: text().notNull(),
+    entity: text().notNull(),
+    entityId: text(),
+    before: jsonb(),
+    after: jsonb(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_log_entity_idx').on(t.entity, t.entityId), index('audit_log_created_idx').on(t.createdAt)],
+);
+
+// Outbox of domain events: realtime catch-up (auth.since) reads it; eventId = id.
+export const events = pgTable(
+  'events',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    type: text().notNull(),
+    queueId: uuid(),
+    conversationId: uuid(),
+    userId: uuid(),
+    payload: jsonb().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('events_created_idx').on(t.createdAt)],
+);
+export type EventRow = InferSelectModel<typeof events>;

@@ -1,0 +1,38 @@
+import { getDb, type Db } from '@/db/client';
+import { insertApiToken } from '@/db/queries/api-tokens';
+import { getUserByEmail } from '@/db/queries/users';
+import type { User } from '@/db/schema';
+import { randomToken, sha256Hex } from '@/lib/crypto';
+import { AppError } from '@/lib/errors';
+import { DUMMY_HASH, verifyPassword } from './password';
+
+/** The active user with this email and password, or null. Same work whether the email exists or not. */
+export async function verifyCredentials(
+  { email, password }: { email: string; password: string },
+  db: Db = getDb(),
+): Promise<User | null> {
+  const user = await getUserByEmail(db, { email: email.trim() });
+  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !ok || !user.active) return null;
+  return user;
+}
+
+export const API_TOKEN_PREFIX = 'prl_';
+
+/** A new API token for `userId`; the token is returned once and only its hash is stored. */
+export async function issueApiToken(
+  { userId, name, expiresInDays }: { userId: string; name: string; expiresInDays?: number },
+  db: Db = getDb(),
+): Promise<{ token: string; id: string; expiresAt: Date | null }> {
+  const token = API_TOKEN_PREFIX + randomToken(32);
+  const expiresAt = expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null;
+  const row = await insertApiToken(db, { userId, name, tokenHash: sha256Hex(token), expiresAt });
+  return { token, id: row.id, expiresAt };
+}
+
+export async function loginForApiToken(input: { email: string; password: string }) {
+  const user = await verifyCredentials(input);
+  if (!user) throw new AppError('unauthorized:Wrong email or password.');
+  const issued = await issueApiToken({ userId: user.id, name: 'login', expiresInDays: 30 });
+  return { token: issued.token, expiresAt: issued.expiresAt, user };
+}

@@ -1,0 +1,63 @@
+import { logger } from './logger';
+
+const statusByCode: Record<string, number> = {
+  bad_request: 400,
+  validation_failed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  window_closed: 422,
+  unprocessable: 422,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+/** The one error type: `new AppError('window_closed:The 24-hour window ...')`. */
+export class AppError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly details?: unknown;
+
+  constructor(codeAndMessage: string, options: { status?: number; details?: unknown } = {}) {
+    const i = codeAndMessage.indexOf(':');
+    const code = i === -1 ? codeAndMessage : codeAndMessage.slice(0, i);
+    const message = i === -1 ? code.replace(/_/g, ' ') : codeAndMessage.slice(i + 1);
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.status = options.status ?? statusByCode[code] ?? 400;
+    this.details = options.details;
+  }
+
+  toResponse(): Response {
+    return Response.json(
+      { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } },
+      { status: this.status },
+    );
+  }
+}
+
+/** Whether an error means the database could not be reached (vs. a bug or a constraint). */
+export function isDatabaseDown(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; cause?: unknown } | undefined;
+  if (!e) return false;
+  if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECT_TIMEOUT', '57P01', '57P03', '53300'].includes(e.code))
+    return true;
+  if (e.message && /connect|terminat|closed|database is not initialised/i.test(e.message) && !/violates/.test(e.message))
+    return true;
+  return e.cause ? isDatabaseDown(e.cause) : false;
+}
+
+/** Turns anything thrown in a route into the API's error shape; details are logged, never returned. */
+export function errorResponse(err: unknown): Response {
+  if (err instanceof AppError) return err.toResponse();
+  if (isDatabaseDown(err)) {
+    logger.error({ err }, 'database unavailable');
+    return new AppError('unavailable:The database is not reachable right now. Try again in a moment.').toResponse();
+  }
+  logger.error({ err }, 'unhandled error');
+  return Response.json({ error: { code: 'internal', message: 'Something went wrong on our side.' } }, { status: 500 });
+}

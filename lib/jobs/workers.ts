@@ -1,0 +1,2 @@
+// Every domain's job definitions, imported once so startJobs() knows them.
+export {};

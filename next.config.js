@@ -1,0 +1,22 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // These run only on the server and must be the same module instances server.ts uses
+  // (PGlite owns its data directory; pg-boss and Socket.IO are process singletons).
+  serverExternalPackages: [
+    '@electric-sql/pglite',
+    'postgres',
+    'pg-boss',
+    'pg',
+    'socket.io',
+    '@socket.io/redis-adapter',
+    'redis',
+    'twilio',
+    'pino',
+    'file-type',
+  ],
+  experimental: { authInterrupts: true },
+  poweredByHeader: false,
+  reactStrictMode: true,
+};
+
+export default nextConfig;

@@ -1,0 +1,85 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import next from 'next';
+import { ConfigError, getConfig } from './lib/config';
+import { startRuntime, type Runtime } from './lib/bootstrap';
+import { attachRealtime, closeRealtime } from './lib/realtime/server';
+import { logger } from './lib/logger';
+
+async function main() {
+  let config;
+  try {
+    config = getConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const dev = config.env !== 'production';
+  const started = Date.now();
+
+  let runtime: Runtime;
+  try {
+    runtime = await startRuntime();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+
+  const app = next({ dev, hostname: 'localhost', port: config.port, dir: process.cwd() });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // Pages read this to send an unauthenticated visitor back where they were after login.
+    req.headers['x-parley-path'] = req.url ?? '/';
+    handle(req, res).catch((err: unknown) => {
+      logger.error({ err, url: req.url }, 'request failed');
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await attachRealtime(httpServer, { redisUrl: config.redisUrl });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, resolve);
+  });
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, dev, driver: runtime.db.kind, ms: Date.now() - started }, 'Parley is listening');
+  console.log(`\n  Parley is ready at ${config.publicUrl} (${runtime.db.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'Postgres'})`);
+  if (runtime.demo.logins.length) {
+    console.log(runtime.demo.seeded ? '  Demo data created. Logins:' : '  Demo logins (unless changed since):');
+    for (const l of runtime.demo.logins) console.log(`    ${l.role.padEnd(10)} ${l.email.padEnd(26)} ${l.password}`);
+  }
+  console.log('');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => httpServer.closeAllConnections(), 10_000);
+    force.unref();
+    // Stop accepting, let in-flight requests finish, drop idle keep-alive sockets.
+    const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    httpServer.closeIdleConnections();
+    await closeRealtime();
+    await closed;
+    await runtime.stop();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  logger.fatal({ err }, 'Parley failed to start');
+  console.error(err);
+  process.exit(1);
+});

@@ -78,7 +78,7 @@ export function decodeKey(value: string): Buffer | null {
 }
 
 /** Reads and validates the environment. Pure: the same env gives the same config. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const raw = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(raw);
   if (!parsed.success) {

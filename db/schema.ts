@@ -341,3 +341,12 @@ export const events = pgTable(
   (t) => [index('events_created_idx').on(t.createdAt)],
 );
 export type EventRow = InferSelectModel<typeof events>;
+
+// Sandbox pacing (Twilio sandbox: one message per 3 s per number): when each channel last sent.
+// A sender leases the row (last_sent_at in the future) while its request is in flight.
+export const channelSendSlots = pgTable('channel_send_slots', {
+  channelId: uuid()
+    .primaryKey()
+    .references(() => channels.id, { onDelete: 'cascade' }),
+  lastSentAt: timestamp({ withTimezone: true }).notNull(),
+});

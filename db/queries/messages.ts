@@ -1,0 +1,73 @@
+import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { messages, type Message } from '../schema';
+
+export type NewMessage = typeof messages.$inferInsert;
+
+/** Inserts a message unless (channel, provider id) exists already: null for a duplicate. */
+export async function insertMessageOnce(db: Db, values: NewMessage): Promise<Message | null> {
+  const [row] = await db.insert(messages).values(values).onConflictDoNothing().returning();
+  return row ?? null;
+}
+
+export async function getMessageById(db: Db, { id }: { id: string }): Promise<Message | undefined> {
+  const [row] = await db.select().from(messages).where(eq(messages.id, id)).limit(1);
+  return row;
+}
+
+export async function getMessageByProviderId(
+  db: Db,
+  { channelId, providerMessageId }: { channelId: string; providerMessageId: string },
+): Promise<Message | undefined> {
+  const [row] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.channelId, channelId), eq(messages.providerMessageId, providerMessageId)))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Moves a message's status to `status` only if its current status is one of `from` (the caller
+ * computes them from the forward-only rule). The row lock makes concurrent callers apply it once.
+ */
+export async function updateMessageStatusFrom(
+  db: Db,
+  input: {
+    id: string;
+    status: Message['status'];
+    from: Message['status'][];
+    errorCode?: string | null;
+    errorReason?: string | null;
+  },
+): Promise<Message | null> {
+  if (!input.from.length) return null;
+  const [row] = await db
+    .update(messages)
+    .set({
+      status: input.status,
+      ...(input.errorCode !== undefined ? { errorCode: input.errorCode } : {}),
+      ...(input.errorReason !== undefined ? { errorReason: input.errorReason } : {}),
+      updatedAt: sql`now()`,
+    })
+    .where(and(eq(messages.id, input.id), inArray(messages.status, input.from)))
+    .returning();
+  return row ?? null;
+}
+
+/** A page of a conversation's messages, newest first (callers reverse for display). */
+export async function listMessagesPage(
+  db: Db,
+  { conversationId, beforeSeq, limit }: { conversationId: string; beforeSeq?: number; limit: number },
+): Promise<Message[]> {
+  return db
+    .select()
+    .from(messages)
+    .where(
+      beforeSeq === undefined
+        ? eq(messages.conversationId, conversationId)
+        : and(eq(messages.conversationId, conversationId), lt(messages.seq, beforeSeq)),
+    )
+    .orderBy(desc(messages.seq))
+    .limit(limit);
+}

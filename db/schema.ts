@@ -12,7 +12,11 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  customType,
 } from 'drizzle-orm/pg-core';
+
+// Full-text search vector (history search); read with `@@`, never selected into DTOs.
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 const createdAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp({ withTimezone: true }).notNull().defaultNow();
@@ -136,7 +140,12 @@ export const contacts = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('contacts_phone_key').on(t.phone), uniqueIndex('contacts_wa_id_key').on(t.waId)],
+  (t) => [
+    uniqueIndex('contacts_phone_key').on(t.phone),
+    uniqueIndex('contacts_wa_id_key').on(t.waId),
+    // History search by any word of the contact's name (prefix match).
+    index('contacts_name_search_idx').using('gin', sql`to_tsvector('simple'::regconfig, coalesce(${t.name}, ''))`),
+  ],
 );
 export type Contact = InferSelectModel<typeof contacts>;
 
@@ -178,6 +187,11 @@ export const conversations = pgTable(
     index('conversations_assignee_status_idx').on(t.assigneeId, t.status),
     index('conversations_contact_idx').on(t.contactId, t.createdAt),
     index('conversations_created_idx').on(t.createdAt),
+    // History: keyset paging on (created_at, id), and filters by channel / assignee within a period.
+    index('conversations_created_id_idx').on(t.createdAt, t.id),
+    index('conversations_channel_created_idx').on(t.channelId, t.createdAt),
+    index('conversations_assignee_created_idx').on(t.assigneeId, t.createdAt),
+    index('conversations_closed_idx').on(t.closedAt),
   ],
 );
 export type Conversation = InferSelectModel<typeof conversations>;
@@ -232,11 +246,21 @@ export const messages = pgTable(
     raw: jsonb().$type<Record<string, string>>(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    // History search. A generated column cannot read the conversation's language, so the vector
+    // holds the English, Spanish and plain forms; the query picks the conversation's config.
+    searchVector: tsvector().generatedAlwaysAs(
+      sql`to_tsvector('english'::regconfig, coalesce(body, '')) || to_tsvector('spanish'::regconfig, coalesce(body, '')) || to_tsvector('simple'::regconfig, coalesce(body, ''))`,
+    ),
   },
   (t) => [
     uniqueIndex('messages_provider_id_key').on(t.channelId, t.providerMessageId),
     uniqueIndex('messages_client_id_key').on(t.conversationId, t.clientId),
     index('messages_conversation_seq_idx').on(t.conversationId, t.seq),
+    // Admin channel list: messages per channel in the last 24 h.
+    index('messages_channel_created_idx').on(t.channelId, t.createdAt),
+    index('messages_search_idx').using('gin', t.searchVector),
+    index('messages_author_idx').on(t.authorId, t.conversationId).where(sql`${t.authorId} is not null`),
+    index('messages_failed_idx').on(t.createdAt).where(sql`${t.status} in ('failed', 'undelivered')`),
   ],
 );
 export type Message = InferSelectModel<typeof messages>;
@@ -349,4 +373,52 @@ export const channelSendSlots = pgTable('channel_send_slots', {
     .primaryKey()
     .references(() => channels.id, { onDelete: 'cascade' }),
   lastSentAt: timestamp({ withTimezone: true }).notNull(),
+});
+
+// Simulator channels (lib/simulator): what the fake Twilio sent to and received from simulated phones.
+export type SimulatorMedia = { sid: string; url: string; contentType: string; filename?: string; storageKey?: string; size?: number };
+export const simulatorMessages = pgTable(
+  'simulator_messages',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    channelId: uuid()
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    // Twilio message sid (SM…/MM…): unique across Twilio, so across channels here too.
+    sid: text().notNull().unique(),
+    // to_customer: sent by Parley through the fake Messages API; from_customer: typed on the simulated phone.
+    direction: text().$type<'to_customer' | 'from_customer'>().notNull(),
+    customerPhone: text().notNull(),
+    profileName: text(),
+    body: text(),
+    contentSid: text(),
+    contentVariables: jsonb().$type<Record<string, string>>(),
+    media: jsonb().$type<SimulatorMedia[]>().notNull().default([]),
+    location: jsonb().$type<MessageLocation>(),
+    button: jsonb().$type<{ text: string; payload: string }>(),
+    replyToSid: text(),
+    // to_customer: queued < sent < delivered < read | failed; from_customer: sending | accepted | rejected.
+    status: text().notNull(),
+    errorCode: text(),
+    statusCallback: text(),
+    // from_customer: the HTTP status Parley's webhook answered.
+    webhookStatus: integer(),
+    raw: jsonb().$type<Record<string, string | string[]>>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('simulator_messages_customer_idx').on(t.channelId, t.customerPhone, t.createdAt),
+    index('simulator_messages_updated_idx').on(t.channelId, t.updatedAt),
+  ],
+);
+export type SimulatorMessage = InferSelectModel<typeof simulatorMessages>;
+
+// Per simulator channel: "fail the next send with this Twilio error code".
+export const simulatorSwitches = pgTable('simulator_switches', {
+  channelId: uuid()
+    .primaryKey()
+    .references(() => channels.id, { onDelete: 'cascade' }),
+  failNextErrorCode: text(),
+  updatedAt: updatedAt(),
 });

@@ -131,7 +131,8 @@ CREATE TABLE "messages" (
 	"template_variables" jsonb,
 	"raw" jsonb,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"search_vector" "tsvector" GENERATED ALWAYS AS (to_tsvector('english'::regconfig, coalesce(body, '')) || to_tsvector('spanish'::regconfig, coalesce(body, '')) || to_tsvector('simple'::regconfig, coalesce(body, ''))) STORED
 );
 --> statement-breakpoint
 CREATE TABLE "queue_members" (
@@ -158,6 +159,36 @@ CREATE TABLE "quick_replies" (
 	"text" text NOT NULL,
 	"queue_ids" uuid[],
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "simulator_messages" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"channel_id" uuid NOT NULL,
+	"sid" text NOT NULL,
+	"direction" text NOT NULL,
+	"customer_phone" text NOT NULL,
+	"profile_name" text,
+	"body" text,
+	"content_sid" text,
+	"content_variables" jsonb,
+	"media" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"location" jsonb,
+	"button" jsonb,
+	"reply_to_sid" text,
+	"status" text NOT NULL,
+	"error_code" text,
+	"status_callback" text,
+	"webhook_status" integer,
+	"raw" jsonb,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "simulator_messages_sid_unique" UNIQUE("sid")
+);
+--> statement-breakpoint
+CREATE TABLE "simulator_switches" (
+	"channel_id" uuid PRIMARY KEY NOT NULL,
+	"fail_next_error_code" text,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
@@ -220,6 +251,8 @@ ALTER TABLE "messages" ADD CONSTRAINT "messages_author_id_users_id_fk" FOREIGN K
 ALTER TABLE "messages" ADD CONSTRAINT "messages_template_id_templates_id_fk" FOREIGN KEY ("template_id") REFERENCES "public"."templates"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "queue_members" ADD CONSTRAINT "queue_members_queue_id_queues_id_fk" FOREIGN KEY ("queue_id") REFERENCES "public"."queues"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "queue_members" ADD CONSTRAINT "queue_members_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "simulator_messages" ADD CONSTRAINT "simulator_messages_channel_id_channels_id_fk" FOREIGN KEY ("channel_id") REFERENCES "public"."channels"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "simulator_switches" ADD CONSTRAINT "simulator_switches_channel_id_channels_id_fk" FOREIGN KEY ("channel_id") REFERENCES "public"."channels"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "status_callbacks" ADD CONSTRAINT "status_callbacks_channel_id_channels_id_fk" FOREIGN KEY ("channel_id") REFERENCES "public"."channels"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "templates" ADD CONSTRAINT "templates_channel_id_channels_id_fk" FOREIGN KEY ("channel_id") REFERENCES "public"."channels"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "attachments_message_idx" ON "attachments" USING btree ("message_id");--> statement-breakpoint
@@ -228,17 +261,28 @@ CREATE INDEX "audit_log_created_idx" ON "audit_log" USING btree ("created_at");-
 CREATE UNIQUE INDEX "channels_provider_number_key" ON "channels" USING btree ("provider","phone_number");--> statement-breakpoint
 CREATE UNIQUE INDEX "contacts_phone_key" ON "contacts" USING btree ("phone");--> statement-breakpoint
 CREATE UNIQUE INDEX "contacts_wa_id_key" ON "contacts" USING btree ("wa_id");--> statement-breakpoint
+CREATE INDEX "contacts_name_search_idx" ON "contacts" USING gin (to_tsvector('simple'::regconfig, coalesce("name", '')));--> statement-breakpoint
 CREATE UNIQUE INDEX "conversations_one_open_key" ON "conversations" USING btree ("channel_id","contact_id") WHERE "conversations"."status" <> 'closed';--> statement-breakpoint
 CREATE INDEX "conversations_queue_status_idx" ON "conversations" USING btree ("queue_id","status","created_at");--> statement-breakpoint
 CREATE INDEX "conversations_assignee_status_idx" ON "conversations" USING btree ("assignee_id","status");--> statement-breakpoint
 CREATE INDEX "conversations_contact_idx" ON "conversations" USING btree ("contact_id","created_at");--> statement-breakpoint
 CREATE INDEX "conversations_created_idx" ON "conversations" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "conversations_created_id_idx" ON "conversations" USING btree ("created_at","id");--> statement-breakpoint
+CREATE INDEX "conversations_channel_created_idx" ON "conversations" USING btree ("channel_id","created_at");--> statement-breakpoint
+CREATE INDEX "conversations_assignee_created_idx" ON "conversations" USING btree ("assignee_id","created_at");--> statement-breakpoint
+CREATE INDEX "conversations_closed_idx" ON "conversations" USING btree ("closed_at");--> statement-breakpoint
 CREATE INDEX "events_created_idx" ON "events" USING btree ("created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "messages_provider_id_key" ON "messages" USING btree ("channel_id","provider_message_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "messages_client_id_key" ON "messages" USING btree ("conversation_id","client_id");--> statement-breakpoint
 CREATE INDEX "messages_conversation_seq_idx" ON "messages" USING btree ("conversation_id","seq");--> statement-breakpoint
+CREATE INDEX "messages_channel_created_idx" ON "messages" USING btree ("channel_id","created_at");--> statement-breakpoint
+CREATE INDEX "messages_search_idx" ON "messages" USING gin ("search_vector");--> statement-breakpoint
+CREATE INDEX "messages_author_idx" ON "messages" USING btree ("author_id","conversation_id") WHERE "messages"."author_id" is not null;--> statement-breakpoint
+CREATE INDEX "messages_failed_idx" ON "messages" USING btree ("created_at") WHERE "messages"."status" in ('failed', 'undelivered');--> statement-breakpoint
 CREATE INDEX "queue_members_user_idx" ON "queue_members" USING btree ("user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "quick_replies_shortcut_language_key" ON "quick_replies" USING btree (lower("shortcut"),"language");--> statement-breakpoint
+CREATE INDEX "simulator_messages_customer_idx" ON "simulator_messages" USING btree ("channel_id","customer_phone","created_at");--> statement-breakpoint
+CREATE INDEX "simulator_messages_updated_idx" ON "simulator_messages" USING btree ("channel_id","updated_at");--> statement-breakpoint
 CREATE INDEX "status_callbacks_sid_idx" ON "status_callbacks" USING btree ("channel_id","provider_message_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "templates_content_sid_key" ON "templates" USING btree ("content_sid");--> statement-breakpoint
 CREATE UNIQUE INDEX "users_email_key" ON "users" USING btree (lower("email"));

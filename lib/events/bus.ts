@@ -1,8 +1,12 @@
 import { EventEmitter } from 'node:events';
+import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { events as eventsTable } from '@/db/schema';
 import { logger } from '@/lib/logger';
 import type { DomainEvent, EventType, PublishedEvent } from './types';
+
+/** Advisory lock key serialising outbox writers (any constant unique to this use). */
+export const EVENTS_LOCK_KEY = 7_402_311_001;
 
 // One emitter per process, shared by server.ts's modules and the Next.js route bundles.
 const g = globalThis as unknown as { __parleyBus?: EventEmitter };
@@ -14,6 +18,10 @@ const emitter: EventEmitter = (g.__parleyBus ??= new EventEmitter().setMaxListen
  */
 export async function recordEvents(tx: Db, list: DomainEvent[]): Promise<PublishedEvent[]> {
   if (!list.length) return [];
+  // Event ids become visible in the order they are allocated: each writer holds this lock from its
+  // insert until its commit, so a reader that sees eventId N also sees every committed id < N.
+  // Realtime catch-up (auth.since) relies on it to never skip an event committed "late".
+  await tx.execute(sql`select pg_advisory_xact_lock(${EVENTS_LOCK_KEY})`);
   const rows = await tx
     .insert(eventsTable)
     .values(

@@ -1,2 +1,3 @@
 // Every domain's job definitions, imported once so startJobs() knows them.
+import '@/lib/conversations/send-job';
 export {};

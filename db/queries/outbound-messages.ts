@@ -1,0 +1,156 @@
+import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { rowsOf } from '../client';
+import {
+  attachments,
+  channelSendSlots,
+  conversations,
+  messages,
+  templates,
+  type Attachment,
+  type Conversation,
+  type Message,
+  type Template,
+} from '../schema';
+
+export async function getMessageByClientId(
+  db: Db,
+  { conversationId, clientId }: { conversationId: string; clientId: string },
+): Promise<Message | undefined> {
+  const [row] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.clientId, clientId)))
+    .limit(1);
+  return row;
+}
+
+/** Inserts an outbound message unless its (conversation, clientId) exists: null for a repeat. */
+export async function insertOutboundMessage(db: Db, values: typeof messages.$inferInsert): Promise<Message | null> {
+  const [row] = await db
+    .insert(messages)
+    .values(values)
+    .onConflictDoNothing({ target: [messages.conversationId, messages.clientId] })
+    .returning();
+  return row ?? null;
+}
+
+/** Links an uploaded, unused attachment to its message: undefined when it is used already. */
+export async function claimUploadedAttachment(
+  db: Db,
+  { id, messageId }: { id: string; messageId: string },
+): Promise<Attachment | undefined> {
+  const [row] = await db
+    .update(attachments)
+    .set({ messageId, updatedAt: sql`now()` })
+    .where(and(eq(attachments.id, id), isNull(attachments.messageId)))
+    .returning();
+  return row;
+}
+
+/** After an agent's reply: activity time, and the first response time if there was none. */
+export async function touchConversationAfterReply(db: Db, { id }: { id: string }): Promise<Conversation | undefined> {
+  const [row] = await db
+    .update(conversations)
+    .set({
+      lastMessageAt: sql`now()`,
+      firstResponseAt: sql`coalesce(${conversations.firstResponseAt}, now())`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(conversations.id, id))
+    .returning();
+  return row;
+}
+
+export async function getTemplateById(db: Db, { id }: { id: string }): Promise<Template | undefined> {
+  const [row] = await db.select().from(templates).where(eq(templates.id, id)).limit(1);
+  return row;
+}
+
+/** A failed send goes back to pending (sid and error cleared); null if it was not failed any more. */
+export async function resetFailedMessage(db: Db, { id }: { id: string }): Promise<Message | null> {
+  const [row] = await db
+    .update(messages)
+    .set({ status: 'pending', errorCode: null, errorReason: null, providerMessageId: null, updatedAt: sql`now()` })
+    .where(and(eq(messages.id, id), inArray(messages.status, ['failed', 'undelivered'])))
+    .returning();
+  return row ?? null;
+}
+
+/** Stores the provider's id of a pending message and moves it to queued; null if it was not pending. */
+export async function recordProviderMessageId(
+  db: Db,
+  { id, providerMessageId }: { id: string; providerMessageId: string },
+): Promise<Message | null> {
+  const [row] = await db
+    .update(messages)
+    .set({ providerMessageId, status: 'queued', updatedAt: sql`now()` })
+    .where(and(eq(messages.id, id), eq(messages.status, 'pending'), isNull(messages.providerMessageId)))
+    .returning();
+  return row ?? null;
+}
+
+/** A pending send gives up: failed with a code and a readable reason; null if it was not pending. */
+export async function failPendingMessage(
+  db: Db,
+  { id, errorCode, errorReason }: { id: string; errorCode: string | null; errorReason: string },
+): Promise<Message | null> {
+  const [row] = await db
+    .update(messages)
+    .set({ status: 'failed', errorCode, errorReason, updatedAt: sql`now()` })
+    .where(and(eq(messages.id, id), eq(messages.status, 'pending')))
+    .returning();
+  return row ?? null;
+}
+
+/** Earlier outbound messages of the conversation still waiting for their first hand-over. */
+export async function countEarlierPendingMessages(
+  db: Db,
+  { conversationId, seq, since }: { conversationId: string; seq: number; since: Date },
+): Promise<number> {
+  const [row] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        eq(messages.direction, 'outbound'),
+        eq(messages.status, 'pending'),
+        lt(messages.seq, seq),
+        sql`${messages.updatedAt} > ${since.toISOString()}::timestamptz`,
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+/**
+ * Leases the channel's send slot if its last send ended at least `intervalMs` ago: one statement,
+ * so two processes never both win. The lease (a last_sent_at in the future) holds others off while
+ * the request is in flight; releaseSendSlot stamps the real end. Returns 0 when leased, else the
+ * milliseconds to wait.
+ */
+export async function leaseSendSlot(
+  db: Db,
+  { channelId, intervalMs, leaseMs }: { channelId: string; intervalMs: number; leaseMs: number },
+): Promise<number> {
+  const leased = rowsOf<{ channel_id: string }>(
+    await db.execute(sql`
+      insert into ${channelSendSlots} (channel_id, last_sent_at)
+      values (${channelId}, clock_timestamp() + ${leaseMs} * interval '1 millisecond')
+      on conflict (channel_id) do update set last_sent_at = excluded.last_sent_at
+      where ${channelSendSlots}.last_sent_at <= clock_timestamp() - ${intervalMs} * interval '1 millisecond'
+      returning channel_id`),
+  );
+  if (leased.length) return 0;
+  const [row] = rowsOf<{ wait_ms: number | string }>(
+    await db.execute(sql`
+      select greatest(0, extract(epoch from (last_sent_at + ${intervalMs} * interval '1 millisecond' - clock_timestamp())) * 1000) as wait_ms
+      from ${channelSendSlots} where channel_id = ${channelId}`),
+  );
+  return Math.max(1, Math.ceil(Number(row?.wait_ms ?? intervalMs)));
+}
+
+/** The send through a leased slot is over (answered or not): the interval counts from now. */
+export async function releaseSendSlot(db: Db, { channelId }: { channelId: string }): Promise<void> {
+  await db.execute(sql`update ${channelSendSlots} set last_sent_at = clock_timestamp() where channel_id = ${channelId}`);
+}

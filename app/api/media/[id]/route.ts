@@ -1,0 +1,18 @@
+import { getDb } from '@/db/client';
+import { AppError } from '@/lib/errors';
+import { route } from '@/lib/http';
+import { serveAttachment } from '@/lib/media/serve';
+
+type Ctx = { params: Promise<{ id: string }> };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// Twilio may HEAD outbound media before it GETs it; browsers GET (with Range for audio/video).
+async function serve(req: Request, ctx: Ctx): Promise<Response> {
+  const { id } = await ctx.params;
+  if (!UUID.test(id)) throw new AppError('not_found:No such file.');
+  return serveAttachment(getDb(), { req, id });
+}
+
+export const GET = route<Ctx>(serve);
+export const HEAD = route<Ctx>(serve);

@@ -1,0 +1,31 @@
+import type { Channel } from '@/db/schema';
+import { getChannelById } from '@/db/queries/channels';
+import { getDb } from '@/db/client';
+import { requireActor } from '@/lib/auth/guard';
+import type { Actor } from '@/lib/auth/roles';
+import { getConfig } from '@/lib/config';
+import { AppError } from '@/lib/errors';
+
+/** Every simulator endpoint answers 404 when the simulator is off: it does not exist. */
+export function assertSimulatorEnabled(): void {
+  if (!getConfig().simulatorEnabled) throw new AppError('not_found:Not found.');
+}
+
+/**
+ * The customer's side of the simulator: admins and supervisors; in embedded (demo) mode anyone who
+ * can reach the server, the way the demo's login page offers it without signing in.
+ */
+export async function requireSimulatorAccess(req: Request): Promise<Actor | null> {
+  assertSimulatorEnabled();
+  if (getConfig().embedded) return null;
+  return requireActor(req, 'simulator');
+}
+
+/** An active simulator channel, or 404 (a Twilio channel is never driven by the simulator). */
+export async function getSimulatorChannel(channelId: string): Promise<Channel> {
+  const channel = /^[0-9a-f-]{36}$/i.test(channelId) ? await getChannelById(getDb(), { id: channelId }) : undefined;
+  if (!channel || channel.provider !== 'simulator' || !channel.active) {
+    throw new AppError('not_found:No active simulator channel with this id.');
+  }
+  return channel;
+}

@@ -1,0 +1,16 @@
+import type { Db } from '@/db/client';
+import { findTemplateByContentSid } from '@/db/queries/simulator';
+
+/** The text a customer sees for a ContentSid: the template's body with {{1}}… filled in. Null: unknown sid. */
+export async function renderTemplate(
+  db: Db,
+  { contentSid, variables }: { contentSid: string; variables: Record<string, string> },
+): Promise<string | null> {
+  const template = await findTemplateByContentSid(db, { contentSid });
+  if (!template) return null;
+  return fillTemplate(template.body, { ...template.variables, ...variables });
+}
+
+export function fillTemplate(body: string, variables: Record<string, string>): string {
+  return body.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (whole, key: string) => variables[key] ?? whole);
+}

@@ -1,8 +1,9 @@
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import type { Db } from '../client';
-import { messages, type Message } from '../schema';
+import { messages, users, type Message } from '../schema';
 
-export type NewMessage = typeof messages.$inferInsert;
+export type NewMessage = PgInsertValue<typeof messages>;
 
 /** Inserts a message unless (channel, provider id) exists already: null for a duplicate. */
 export async function insertMessageOnce(db: Db, values: NewMessage): Promise<Message | null> {
@@ -70,4 +71,11 @@ export async function listMessagesPage(
     )
     .orderBy(desc(messages.seq))
     .limit(limit);
+}
+
+/** Display names of message authors (agents), by id. */
+export async function getAuthorNames(db: Db, { ids }: { ids: string[] }): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids));
+  return new Map(rows.map((r) => [r.id, r.name]));
 }

@@ -6,6 +6,8 @@ import {
   listPendingStatusCallbacks,
   markStatusCallbacksApplied,
 } from '@/db/queries/status-callbacks';
+import { verifyTwilioWebhook, type TwilioWebhookRequest } from '@/lib/channels/twilio-webhook';
+import { AppError } from '@/lib/errors';
 import { publishEvents, recordEvents } from '@/lib/events/bus';
 import type { PublishedEvent } from '@/lib/events/types';
 import { readableReason } from './error-codes';
@@ -129,4 +131,14 @@ export async function applyPendingStatusCallbacks(
   });
   publishEvents(published);
   return changed;
+}
+
+/** The status-callback webhook: 404 unknown channel, 403 bad signature, 400 without MessageSid/MessageStatus. */
+export async function receiveStatusCallback(db: Db, request: TwilioWebhookRequest): Promise<StatusCallbackResult> {
+  const channel = await verifyTwilioWebhook(db, request);
+  const { params } = request;
+  if (!(params.MessageSid ?? params.SmsSid) || !(params.MessageStatus ?? params.SmsStatus)) {
+    throw new AppError('bad_request:MessageSid and MessageStatus are required.');
+  }
+  return applyStatusCallback(db, { channelId: channel.id, params });
 }

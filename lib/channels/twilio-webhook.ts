@@ -1,0 +1,50 @@
+import type { Db } from '@/db/client';
+import type { Channel } from '@/db/schema';
+import { getChannelById } from '@/db/queries/channels';
+import { AppError } from '@/lib/errors';
+import { logger } from '@/lib/logger';
+import { isValidTwilioSignature } from './twilio-signature';
+
+/** Twilio's webhooks are a few KB at most (Body ≤ 4096 characters, ≤ 10 media URLs). */
+export const MAX_WEBHOOK_BYTES = 64 * 1024;
+
+export type TwilioWebhookRequest = { channelId: string; signature: string | null; url: string; params: Record<string, string> };
+
+/** Reads Twilio's application/x-www-form-urlencoded body: 400 if it is not one, 413 past the limit. */
+export async function readTwilioForm(req: Request): Promise<Record<string, string>> {
+  const type = (req.headers.get('content-type') ?? '').toLowerCase();
+  if (!type.startsWith('application/x-www-form-urlencoded')) {
+    throw new AppError('bad_request:Twilio webhooks are application/x-www-form-urlencoded.');
+  }
+  if (Number(req.headers.get('content-length') ?? 0) > MAX_WEBHOOK_BYTES) {
+    throw new AppError('payload_too_large:The webhook body is too large.');
+  }
+  const buf = Buffer.from(await req.arrayBuffer());
+  if (buf.length > MAX_WEBHOOK_BYTES) throw new AppError('payload_too_large:The webhook body is too large.');
+  const out: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(buf.toString('utf8'))) out[k] = v;
+  return out;
+}
+
+/** The channel a webhook is for: 404 when unknown or inactive (an inactive one is logged). */
+export async function requireWebhookChannel(db: Db, channelId: string): Promise<Channel> {
+  const channel = /^[0-9a-f-]{36}$/i.test(channelId) ? await getChannelById(db, { id: channelId }) : undefined;
+  if (!channel || (channel.provider !== 'twilio' && channel.provider !== 'simulator')) {
+    throw new AppError('not_found:No such channel.');
+  }
+  if (!channel.active) {
+    logger.warn({ channelId }, 'webhook for an inactive channel refused');
+    throw new AppError('not_found:No such channel.');
+  }
+  return channel;
+}
+
+/** 404 for an unknown channel, 403 unless Twilio (or the simulator) signed exactly this URL and these parameters. */
+export async function verifyTwilioWebhook(db: Db, request: TwilioWebhookRequest): Promise<Channel> {
+  const channel = await requireWebhookChannel(db, request.channelId);
+  if (!isValidTwilioSignature(channel, request)) {
+    logger.warn({ channelId: channel.id, url: request.url, signed: !!request.signature }, 'webhook signature refused');
+    throw new AppError('forbidden:The X-Twilio-Signature does not match this request.');
+  }
+  return channel;
+}

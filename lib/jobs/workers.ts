@@ -1,3 +1,4 @@
 // Every domain's job definitions, imported once so startJobs() knows them.
 import '@/lib/conversations/send-job';
+import '@/lib/media/download';
 export {};

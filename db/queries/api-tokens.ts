@@ -32,3 +32,26 @@ export async function findUserByApiToken(db: Db, { tokenHash }: { tokenHash: str
   }
   return row.user;
 }
+
+export async function listApiTokenRows(db: Db, { excludeName }: { excludeName?: string } = {}) {
+  return db
+    .select({ token: apiTokens, userName: users.name, userEmail: users.email })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(excludeName ? sql`${apiTokens.name} <> ${excludeName}` : undefined)
+    .orderBy(sql`${apiTokens.createdAt} desc`);
+}
+
+export async function getApiTokenById(db: Db, { id }: { id: string }): Promise<ApiToken | undefined> {
+  const [row] = await db.select().from(apiTokens).where(eq(apiTokens.id, id)).limit(1);
+  return row;
+}
+
+export async function revokeApiTokenRow(db: Db, { id }: { id: string }): Promise<ApiToken | undefined> {
+  const [row] = await db
+    .update(apiTokens)
+    .set({ revokedAt: sql`coalesce(${apiTokens.revokedAt}, now())` })
+    .where(eq(apiTokens.id, id))
+    .returning();
+  return row;
+}

@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { channels, type Channel } from '../schema';
+import { channels, conversations, messages, statusCallbacks, type Channel } from '../schema';
 
 export async function insertChannel(db: Db, values: typeof channels.$inferInsert): Promise<Channel> {
   const [row] = await db.insert(channels).values(values).returning();
@@ -14,4 +14,57 @@ export async function getChannelById(db: Db, { id }: { id: string }): Promise<Ch
 
 export async function listChannels(db: Db): Promise<Channel[]> {
   return db.select().from(channels).orderBy(channels.createdAt);
+}
+
+export async function updateChannelRow(
+  db: Db,
+  { id, values }: { id: string; values: Partial<typeof channels.$inferInsert> },
+): Promise<Channel | undefined> {
+  const [row] = await db
+    .update(channels)
+    .set({ ...values, updatedAt: sql`now()` })
+    .where(eq(channels.id, id))
+    .returning();
+  return row;
+}
+
+export async function countChannelConversations(db: Db, { id }: { id: string }): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(conversations).where(eq(conversations.channelId, id));
+  return row?.n ?? 0;
+}
+
+/** Deletes a channel with no conversations (and its stray status callbacks; templates cascade). */
+export async function deleteChannelRow(db: Db, { id }: { id: string }): Promise<void> {
+  await db.delete(statusCallbacks).where(eq(statusCallbacks.channelId, id));
+  await db.delete(channels).where(eq(channels.id, id));
+}
+
+/** Messages per channel over the last 24 hours (both directions). */
+export async function channelMessageCounts(db: Db): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ channelId: messages.channelId, n: sql<number>`count(*)::int` })
+    .from(messages)
+    .where(gt(messages.createdAt, sql`now() - interval '24 hours'`))
+    .groupBy(messages.channelId);
+  return new Map(rows.map((r) => [r.channelId, r.n]));
+}
+
+export async function channelConversationCounts(db: Db): Promise<Map<string, number>> {
+  const rows = await db
+    .select({ channelId: conversations.channelId, n: sql<number>`count(*)::int` })
+    .from(conversations)
+    .groupBy(conversations.channelId);
+  return new Map(rows.map((r) => [r.channelId, r.n]));
+}
+
+export async function getChannelByNumber(
+  db: Db,
+  { provider, phoneNumber }: { provider: Channel['provider']; phoneNumber: string },
+): Promise<Channel | undefined> {
+  const [row] = await db
+    .select()
+    .from(channels)
+    .where(and(eq(channels.provider, provider), eq(channels.phoneNumber, phoneNumber)))
+    .limit(1);
+  return row;
 }

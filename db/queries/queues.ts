@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { queueMembers, queues, type Queue } from '../schema';
+import { channels, conversations, queueMembers, queues, users, type Queue } from '../schema';
 
 export async function insertQueue(db: Db, values: typeof queues.$inferInsert): Promise<Queue> {
   const [row] = await db.insert(queues).values(values).returning();
@@ -18,4 +18,90 @@ export async function addQueueMembers(db: Db, { queueId, userIds }: { queueId: s
 export async function getQueueById(db: Db, { id }: { id: string }): Promise<Queue | undefined> {
   const [row] = await db.select().from(queues).where(eq(queues.id, id)).limit(1);
   return row;
+}
+
+export async function listQueueRows(db: Db): Promise<Queue[]> {
+  return db.select().from(queues).orderBy(queues.name);
+}
+
+export async function updateQueueRow(
+  db: Db,
+  { id, values }: { id: string; values: Partial<typeof queues.$inferInsert> },
+): Promise<Queue | undefined> {
+  const [row] = await db
+    .update(queues)
+    .set({ ...values, updatedAt: sql`now()` })
+    .where(eq(queues.id, id))
+    .returning();
+  return row;
+}
+
+export async function deleteQueueRow(db: Db, { id }: { id: string }): Promise<void> {
+  await db.delete(queues).where(eq(queues.id, id));
+}
+
+/** Replaces a queue's members with exactly `userIds`. */
+export async function setQueueMembers(db: Db, { queueId, userIds }: { queueId: string; userIds: string[] }) {
+  await db.delete(queueMembers).where(eq(queueMembers.queueId, queueId));
+  await addQueueMembers(db, { queueId, userIds });
+}
+
+/** Replaces the queues a user belongs to with exactly `queueIds`. */
+export async function setUserQueues(db: Db, { userId, queueIds }: { userId: string; queueIds: string[] }) {
+  await db.delete(queueMembers).where(eq(queueMembers.userId, userId));
+  if (queueIds.length) {
+    await db
+      .insert(queueMembers)
+      .values(queueIds.map((queueId) => ({ queueId, userId })))
+      .onConflictDoNothing();
+  }
+}
+
+export async function listQueueMembers(db: Db, { queueIds }: { queueIds?: string[] } = {}) {
+  return db
+    .select({
+      queueId: queueMembers.queueId,
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      role: users.role,
+      languages: users.languages,
+      maxChats: users.maxChats,
+      presence: users.presence,
+      active: users.active,
+    })
+    .from(queueMembers)
+    .innerJoin(users, eq(users.id, queueMembers.userId))
+    .where(queueIds ? (queueIds.length ? inArray(queueMembers.queueId, queueIds) : sql`false`) : undefined)
+    .orderBy(users.name);
+}
+
+/** Per queue: waiting and active conversations now, and members available with a free slot. */
+export async function queueLiveCounts(db: Db): Promise<Map<string, { waiting: number; active: number; availableAgents: number }>> {
+  const convs = await db
+    .select({
+      queueId: conversations.queueId,
+      waiting: sql<number>`count(*) filter (where ${conversations.status} = 'waiting')::int`,
+      active: sql<number>`count(*) filter (where ${conversations.status} = 'active')::int`,
+    })
+    .from(conversations)
+    .where(ne(conversations.status, 'closed'))
+    .groupBy(conversations.queueId);
+  const avail = await db
+    .select({ queueId: queueMembers.queueId, n: sql<number>`count(*)::int` })
+    .from(queueMembers)
+    .innerJoin(users, eq(users.id, queueMembers.userId))
+    .where(and(eq(users.active, true), eq(users.presence, 'available')))
+    .groupBy(queueMembers.queueId);
+  const out = new Map<string, { waiting: number; active: number; availableAgents: number }>();
+  const get = (id: string) => out.get(id) ?? out.set(id, { waiting: 0, active: 0, availableAgents: 0 }).get(id)!;
+  for (const r of convs) Object.assign(get(r.queueId), { waiting: r.waiting, active: r.active });
+  for (const r of avail) get(r.queueId).availableAgents = r.n;
+  return out;
+}
+
+export async function queueUsage(db: Db, { id }: { id: string }): Promise<{ channels: number; conversations: number }> {
+  const [ch] = await db.select({ n: sql<number>`count(*)::int` }).from(channels).where(eq(channels.queueId, id));
+  const [cv] = await db.select({ n: sql<number>`count(*)::int` }).from(conversations).where(eq(conversations.queueId, id));
+  return { channels: ch?.n ?? 0, conversations: cv?.n ?? 0 };
 }

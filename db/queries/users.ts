@@ -37,3 +37,22 @@ export async function countActiveAdmins(db: Db): Promise<number> {
 export async function listUsers(db: Db): Promise<User[]> {
   return db.select().from(users).orderBy(users.name);
 }
+
+export async function updateUserRow(db: Db, { id, values }: { id: string; values: Partial<NewUser> }): Promise<User | undefined> {
+  const [row] = await db
+    .update(users)
+    .set({ ...values, updatedAt: sql`now()` })
+    .where(eq(users.id, id))
+    .returning();
+  return row;
+}
+
+/** Locks the active admins' rows (FOR UPDATE) so two demotions cannot both pass the last-admin check. */
+export async function lockActiveAdminIds(db: Db): Promise<string[]> {
+  const rows = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(and(eq(users.role, 'admin'), eq(users.active, true)))
+    .for('update');
+  return rows.map((r) => r.id);
+}

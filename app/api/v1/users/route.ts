@@ -1,8 +1,15 @@
+import { createUser, listAdminUsers } from '@/lib/admin/users';
 import { requireActor } from '@/lib/auth/guard';
-import { route } from '@/lib/http';
-import { listUsers } from '@/lib/users/list';
+import { parseJson, route } from '@/lib/http';
+import { createUserSchema } from './schema';
 
 export const GET = route(async (req) => {
   await requireActor(req, 'settings');
-  return Response.json(await listUsers());
+  return Response.json(await listAdminUsers());
+});
+
+export const POST = route(async (req) => {
+  const actor = await requireActor(req, 'settings');
+  const input = await parseJson(req, createUserSchema);
+  return Response.json(await createUser(actor, input), { status: 201 });
 });

@@ -1,0 +1,10 @@
+import { revokeApiToken } from '@/lib/admin/api-tokens';
+import { idParam, type IdContext } from '@/lib/admin/params';
+import { requireActor } from '@/lib/auth/guard';
+import { route } from '@/lib/http';
+
+/** Revokes the token: it stops working at once. The row stays for the audit trail. */
+export const DELETE = route<IdContext>(async (req, ctx) => {
+  const actor = await requireActor(req, 'settings');
+  return Response.json(await revokeApiToken(actor, await idParam(ctx, 'API token')));
+});

@@ -1,0 +1,22 @@
+import { deleteQueue, getQueue, updateQueue } from '@/lib/admin/queues';
+import { idParam, type IdContext } from '@/lib/admin/params';
+import { requireActor } from '@/lib/auth/guard';
+import { parseJson, route } from '@/lib/http';
+import { updateQueueSchema } from '../schema';
+
+export const GET = route<IdContext>(async (req, ctx) => {
+  await requireActor(req, 'settings');
+  return Response.json(await getQueue({ id: await idParam(ctx, 'queue') }));
+});
+
+export const PATCH = route<IdContext>(async (req, ctx) => {
+  const actor = await requireActor(req, 'settings');
+  const id = await idParam(ctx, 'queue');
+  return Response.json(await updateQueue(actor, id, await parseJson(req, updateQueueSchema)));
+});
+
+export const DELETE = route<IdContext>(async (req, ctx) => {
+  const actor = await requireActor(req, 'settings');
+  await deleteQueue(actor, await idParam(ctx, 'queue'));
+  return new Response(null, { status: 204 });
+});

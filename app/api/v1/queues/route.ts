@@ -1,0 +1,15 @@
+import { createQueue, listQueues } from '@/lib/admin/queues';
+import { requireActor } from '@/lib/auth/guard';
+import { parseJson, route } from '@/lib/http';
+import { createQueueSchema } from './schema';
+
+export const GET = route(async (req) => {
+  await requireActor(req, 'settings');
+  return Response.json(await listQueues());
+});
+
+export const POST = route(async (req) => {
+  const actor = await requireActor(req, 'settings');
+  const input = await parseJson(req, createQueueSchema);
+  return Response.json(await createQueue(actor, input), { status: 201 });
+});

@@ -1,0 +1,22 @@
+import { deleteTemplate, getTemplate, updateTemplate } from '@/lib/admin/templates';
+import { idParam, type IdContext } from '@/lib/admin/params';
+import { requireActor } from '@/lib/auth/guard';
+import { parseJson, route } from '@/lib/http';
+import { updateTemplateSchema } from '../schema';
+
+export const GET = route<IdContext>(async (req, ctx) => {
+  const actor = await requireActor(req, 'conversations');
+  return Response.json(await getTemplate(actor, { id: await idParam(ctx, 'template') }));
+});
+
+export const PATCH = route<IdContext>(async (req, ctx) => {
+  const actor = await requireActor(req, 'settings');
+  const id = await idParam(ctx, 'template');
+  return Response.json(await updateTemplate(actor, id, await parseJson(req, updateTemplateSchema)));
+});
+
+export const DELETE = route<IdContext>(async (req, ctx) => {
+  const actor = await requireActor(req, 'settings');
+  await deleteTemplate(actor, await idParam(ctx, 'template'));
+  return new Response(null, { status: 204 });
+});

@@ -1,0 +1,91 @@
+import { getDb, type Db } from '@/db/client';
+import { getApiTokenById, listApiTokenRows, revokeApiTokenRow } from '@/db/queries/api-tokens';
+import { getUserById } from '@/db/queries/users';
+import type { ApiToken } from '@/db/schema';
+import { writeAudit } from '@/lib/audit';
+import { issueApiToken } from '@/lib/auth/login';
+import type { Actor } from '@/lib/auth/roles';
+import { AppError } from '@/lib/errors';
+
+export type ApiTokenDto = {
+  id: string;
+  name: string;
+  user: { id: string; name: string; email: string };
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  status: 'active' | 'revoked' | 'expired';
+};
+
+// Tokens named 'login' come from POST /api/v1/auth/token (password logins of the API), not integrations.
+const LOGIN_TOKEN_NAME = 'login';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function toDto(t: ApiToken, user: { name: string; email: string }): ApiTokenDto {
+  return {
+    id: t.id,
+    name: t.name,
+    user: { id: t.userId, name: user.name, email: user.email },
+    createdAt: t.createdAt.toISOString(),
+    lastUsedAt: iso(t.lastUsedAt),
+    expiresAt: iso(t.expiresAt),
+    revokedAt: iso(t.revokedAt),
+    status: t.revokedAt ? 'revoked' : t.expiresAt && t.expiresAt.getTime() <= Date.now() ? 'expired' : 'active',
+  };
+}
+
+export async function listApiTokens(db: Db = getDb()): Promise<{ items: ApiTokenDto[]; nextCursor: null }> {
+  const rows = await listApiTokenRows(db, { excludeName: LOGIN_TOKEN_NAME });
+  return { items: rows.map((r) => toDto(r.token, { name: r.userName, email: r.userEmail })), nextCursor: null };
+}
+
+/** A new integration token acting as `userId` (default: the admin). The token is in this answer only. */
+export async function createApiToken(
+  actor: Actor,
+  input: { name: string; userId?: string; expiresInDays?: number | null },
+  db: Db = getDb(),
+): Promise<ApiTokenDto & { token: string }> {
+  if (input.name.trim().toLowerCase() === LOGIN_TOKEN_NAME) {
+    throw new AppError('validation_failed:name: "login" is reserved; pick a name that says what the integration is.', {
+      details: { fields: [{ path: 'name', message: '"login" is reserved' }] },
+    });
+  }
+  return db.transaction(async (tx) => {
+    const user = await getUserById(tx, { id: input.userId ?? actor.id });
+    if (!user || !user.active) {
+      throw new AppError('validation_failed:userId: no such active user.', { details: { fields: [{ path: 'userId', message: 'no such active user' }] } });
+    }
+    const issued = await issueApiToken({ userId: user.id, name: input.name.trim(), expiresInDays: input.expiresInDays ?? undefined }, tx);
+    const row = (await getApiTokenById(tx, { id: issued.id }))!;
+    await writeAudit(tx, {
+      actorId: actor.id,
+      action: 'api_token.created',
+      entity: 'api_token',
+      entityId: row.id,
+      after: { name: row.name, userId: row.userId, expiresAt: iso(row.expiresAt) },
+    });
+    return { ...toDto(row, user), token: issued.token };
+  });
+}
+
+export async function revokeApiToken(actor: Actor, id: string, db: Db = getDb()): Promise<ApiTokenDto> {
+  return db.transaction(async (tx) => {
+    const before = await getApiTokenById(tx, { id });
+    if (!before) throw new AppError('not_found:No such API token.');
+    const after = (await revokeApiTokenRow(tx, { id }))!;
+    const user = await getUserById(tx, { id: after.userId });
+    if (!before.revokedAt) {
+      await writeAudit(tx, {
+        actorId: actor.id,
+        action: 'api_token.revoked',
+        entity: 'api_token',
+        entityId: id,
+        before: { name: before.name, userId: before.userId, revokedAt: null },
+        after: { name: after.name, userId: after.userId, revokedAt: iso(after.revokedAt) },
+      });
+    }
+    return toDto(after, user ?? { name: 'deleted user', email: '' });
+  });
+}

@@ -48,6 +48,9 @@ export type MessageDto = {
   replyTo: { id: string | null; providerMessageId: string | null } | null;
   location: MessageLocation | null;
   button: { text: string | null; payload: string | null } | null;
+  /** Inbound WhatsApp context (from Twilio's raw fields): forwarded, and the click-to-WhatsApp ad it came from. */
+  forwarded?: 'forwarded' | 'frequently' | null;
+  referral?: Record<string, string> | null;
   templateId: string | null;
   templateVariables: Record<string, string> | null;
   attachments: AttachmentDto[];
@@ -112,6 +115,8 @@ export function toMessageDto(m: Message, attachments: Attachment[] = [], authorN
     replyTo: m.replyToId || m.replyToProviderId ? { id: m.replyToId, providerMessageId: m.replyToProviderId } : null,
     location: m.location ?? null,
     button: m.kind === 'button' ? { text: raw.ButtonText ?? m.body, payload: raw.ButtonPayload ?? null } : null,
+    forwarded: raw.FrequentlyForwarded === 'true' ? 'frequently' : raw.Forwarded === 'true' ? 'forwarded' : null,
+    referral: referralOf(raw),
     templateId: m.templateId,
     templateVariables: m.templateVariables ?? null,
     attachments: attachments.map(toAttachmentDto),
@@ -119,4 +124,15 @@ export function toMessageDto(m: Message, attachments: Attachment[] = [], authorN
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),
   };
+}
+
+/** Twilio's Referral* fields (a click-to-WhatsApp ad), without the prefix: {sourceUrl, headline, ...}. */
+function referralOf(raw: Record<string, string>): Record<string, string> | null {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (!k.startsWith('Referral') || k === 'ReferralNumMedia' || v === '') continue;
+    const name = k.slice('Referral'.length);
+    out[name.charAt(0).toLowerCase() + name.slice(1)] = v;
+  }
+  return Object.keys(out).length ? out : null;
 }

@@ -74,17 +74,21 @@ export function buildInboundParams(input: CustomerMessageInput): Record<string, 
 /** POSTs the webhook signed like Twilio: X-Twilio-Signature over the exact URL and every parameter. */
 export async function postSignedWebhook({
   url,
+  postTo = url,
   authToken,
   params,
   signal,
 }: {
+  /** The URL Twilio signs: the public one the channel is configured with. */
   url: string;
+  /** Where to send it, when that differs (an internal address of the same server). */
+  postTo?: string;
   authToken: string;
   params: Record<string, string>;
   signal?: AbortSignal;
 }): Promise<Response> {
   const signature = twilio.getExpectedTwilioSignature(authToken, url, params);
-  return fetch(url, {
+  return fetch(postTo, {
     method: 'POST',
     headers: {
       'content-type': 'application/x-www-form-urlencoded',

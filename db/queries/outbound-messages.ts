@@ -126,13 +126,12 @@ export async function countEarlierPendingMessages(
 /**
  * Leases the channel's send slot if its last send ended at least `intervalMs` ago: one statement,
  * so two processes never both win. The lease (a last_sent_at in the future) holds others off while
- * the request is in flight; releaseSendSlot stamps the real end. Returns 0 when leased, else the
- * milliseconds to wait.
+ * the request is in flight; releaseSendSlot stamps the real end. `waitMs` 0: leased.
  */
 export async function leaseSendSlot(
   db: Db,
   { channelId, intervalMs, leaseMs }: { channelId: string; intervalMs: number; leaseMs: number },
-): Promise<number> {
+): Promise<{ waitMs: number; inFlight: boolean }> {
   const leased = rowsOf<{ channel_id: string }>(
     await db.execute(sql`
       insert into ${channelSendSlots} (channel_id, last_sent_at)
@@ -141,13 +140,14 @@ export async function leaseSendSlot(
       where ${channelSendSlots}.last_sent_at <= clock_timestamp() - ${intervalMs} * interval '1 millisecond'
       returning channel_id`),
   );
-  if (leased.length) return 0;
-  const [row] = rowsOf<{ wait_ms: number | string }>(
+  if (leased.length) return { waitMs: 0, inFlight: false };
+  const [row] = rowsOf<{ wait_ms: number | string; in_flight: boolean }>(
     await db.execute(sql`
-      select greatest(0, extract(epoch from (last_sent_at + ${intervalMs} * interval '1 millisecond' - clock_timestamp())) * 1000) as wait_ms
+      select extract(epoch from (last_sent_at + ${intervalMs} * interval '1 millisecond' - clock_timestamp())) * 1000 as wait_ms,
+             last_sent_at > clock_timestamp() as in_flight
       from ${channelSendSlots} where channel_id = ${channelId}`),
   );
-  return Math.max(1, Math.ceil(Number(row?.wait_ms ?? intervalMs)));
+  return { waitMs: Math.max(1, Math.ceil(Number(row?.wait_ms ?? intervalMs))), inFlight: !!row?.in_flight };
 }
 
 /** The send through a leased slot is over (answered or not): the interval counts from now. */

@@ -96,10 +96,13 @@ export async function deliverMessage(db: Db, data: SendJobData): Promise<void> {
   const sandbox = channel.environment === 'sandbox';
   if (sandbox) {
     for (;;) {
-      const waitMs = await leaseSendSlot(db, { channelId: channel.id, intervalMs: SANDBOX_INTERVAL_MS, leaseMs: SLOT_LEASE_MS });
-      if (waitMs === 0) break;
-      const elapsed = Date.now() - started;
-      if (elapsed + waitMs > IN_JOB_WAIT_MS + SANDBOX_INTERVAL_MS) return void (await later(Math.ceil(waitMs / 1000)));
+      const slot = await leaseSendSlot(db, { channelId: channel.id, intervalMs: SANDBOX_INTERVAL_MS, leaseMs: SLOT_LEASE_MS });
+      if (slot.waitMs === 0) break;
+      // Another send is in flight: its end starts the 3 s, so look again shortly.
+      const waitMs = slot.inFlight ? 250 : slot.waitMs;
+      if (Date.now() - started + waitMs > IN_JOB_WAIT_MS + SANDBOX_INTERVAL_MS) {
+        return void (await later(Math.max(1, Math.ceil((slot.inFlight ? SANDBOX_INTERVAL_MS : waitMs) / 1000))));
+      }
       await sleep(Math.min(waitMs, 1000));
     }
   }

@@ -277,6 +277,8 @@ export const attachments = pgTable(
     storageKey: text(),
     filename: text(),
     sourceUrl: text(),
+    // Order within the message (Twilio's MediaUrl0, MediaUrl1, ...).
+    position: integer().notNull().default(0),
     status: attachmentStatusEnum().notNull().default('pending'),
     failureReason: text(),
     createdAt: createdAt(),

@@ -31,6 +31,7 @@ CREATE TABLE "attachments" (
 	"storage_key" text,
 	"filename" text,
 	"source_url" text,
+	"position" integer DEFAULT 0 NOT NULL,
 	"status" "attachment_status" DEFAULT 'pending' NOT NULL,
 	"failure_reason" text,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,

@@ -14,7 +14,7 @@ export async function getAttachmentById(db: Db, { id }: { id: string }): Promise
 
 export async function listAttachmentsForMessages(db: Db, { messageIds }: { messageIds: string[] }): Promise<Attachment[]> {
   if (!messageIds.length) return [];
-  return db.select().from(attachments).where(inArray(attachments.messageId, messageIds)).orderBy(attachments.createdAt, attachments.id);
+  return db.select().from(attachments).where(inArray(attachments.messageId, messageIds)).orderBy(attachments.createdAt, attachments.position, attachments.id);
 }
 
 export async function updateAttachment(

@@ -77,7 +77,7 @@ export async function storeInboundMessage(
       if (!message) throw new DuplicateMessage();
       const attachments = await insertAttachments(
         tx,
-        inbound.media.map((m) => ({ messageId: message.id, contentType: m.contentType, sourceUrl: m.url, status: 'pending' as const })),
+        inbound.media.map((m, position) => ({ messageId: message.id, position, contentType: m.contentType, sourceUrl: m.url, status: 'pending' as const })),
       );
       const events: DomainEvent[] = [];
       const conversationDto = toConversationDto(conversation, contact);

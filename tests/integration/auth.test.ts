@@ -115,6 +115,11 @@ describe('roles', () => {
   const matrix: { method: string; path: string; allowed: ('admin' | 'supervisor' | 'agent')[] }[] = [
     { method: 'GET', path: '/api/v1/me', allowed: ['admin', 'supervisor', 'agent'] },
     { method: 'GET', path: '/api/v1/users', allowed: ['admin'] },
+    { method: 'GET', path: '/api/v1/queues', allowed: ['admin'] },
+    { method: 'GET', path: '/api/v1/channels', allowed: ['admin'] },
+    { method: 'GET', path: '/api/v1/api-tokens', allowed: ['admin'] },
+    { method: 'GET', path: '/api/v1/quick-replies', allowed: ['admin', 'supervisor', 'agent'] },
+    { method: 'GET', path: '/api/v1/templates', allowed: ['admin', 'supervisor', 'agent'] },
   ];
 
   for (const row of matrix) {

@@ -18,12 +18,12 @@ export function fixtures(app: TestApp) {
       if (memberIds.length) await db().insert(queueMembers).values(memberIds.map((userId) => ({ queueId: q!.id, userId })));
       return q!;
     },
-    async channel(queueId: string, opts: { environment?: 'sandbox' | 'production' } = {}) {
+    async channel(queueId: string, opts: { environment?: 'sandbox' | 'production'; provider?: 'twilio' | 'simulator' } = {}) {
       const [c] = await db()
         .insert(channels)
         .values({
           name: `WhatsApp ${hex(2)}`,
-          provider: 'twilio',
+          provider: opts.provider ?? 'twilio',
           phoneNumber: `+1415555${String(1000 + phoneSeq++).slice(-4)}`,
           accountSid: `AC${hex(16)}`,
           authTokenEncrypted: encryptSecret(AUTH_TOKEN, getEncryptionKey()),

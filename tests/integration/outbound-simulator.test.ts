@@ -1,0 +1,66 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { simulatorMessages, type Channel, type User } from '@/db/schema';
+import { setFailNextErrorCode } from '@/db/queries/simulator';
+import type { MessageDto } from '@/lib/conversations/dto';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { fixtures } from './outbound-fixtures';
+
+// The built-in simulator plays Twilio through the same SDK, signed status callbacks and media fetch:
+// an agent's reply must travel the whole way with no Twilio account.
+let app: TestApp;
+let fx: ReturnType<typeof fixtures>;
+let agent: User & { password: string };
+let token: string;
+let channel: Channel;
+
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+beforeAll(async () => {
+  app = await startTestApp({ env: { SIMULATOR_ENABLED: 'true' } });
+  fx = fixtures(app);
+  agent = await app.createUser({ role: 'agent' });
+  token = await app.tokenFor(agent.email, agent.password);
+  const queue = await fx.queue([agent.id]);
+  channel = await fx.channel(queue.id, { provider: 'simulator' });
+});
+afterAll(() => app?.close());
+
+async function send(json: Record<string, unknown>) {
+  const { conversation } = await fx.conversation({ channelId: channel.id, queueId: channel.queueId, assigneeId: agent.id });
+  const res = await app.fetch(`/api/v1/conversations/${conversation.id}/messages`, { method: 'POST', token, json: { clientId: randomUUID(), ...json } });
+  expect(res.status).toBe(201);
+  return (await res.json()) as MessageDto;
+}
+
+describe('sending through a simulator channel', () => {
+  it('reaches the simulated phone and comes back as sent through the signed status callback', async () => {
+    const created = await send({ text: 'Hola desde el simulador' });
+    const sent = await fx.waitForMessage(created.id, (m) => m.status === 'sent');
+    const [onPhone] = await app.runtime.db.db.select().from(simulatorMessages).where(eq(simulatorMessages.sid, sent.providerMessageId!));
+    expect(onPhone).toMatchObject({ body: 'Hola desde el simulador', direction: 'to_customer' });
+  });
+
+  it('delivers media: the simulated WhatsApp fetches the signed URL and gets the image', async () => {
+    const form = new FormData();
+    form.append('file', new Blob([PNG], { type: 'image/png' }), 'pixel.png');
+    const up = (await (await app.fetch('/api/v1/attachments', { method: 'POST', token, body: form })).json()) as { id: string };
+    const created = await send({ attachmentId: up.id });
+    const sent = await fx.waitForMessage(created.id, (m) => m.status !== 'pending' && m.status !== 'queued');
+    expect(sent.status).toBe('sent');
+    const [onPhone] = await app.runtime.db.db.select().from(simulatorMessages).where(eq(simulatorMessages.sid, sent.providerMessageId!));
+    expect(onPhone!.media[0]).toMatchObject({ contentType: 'image/png', size: PNG.length });
+  });
+
+  it('shows the readable reason when WhatsApp fails the message afterwards (status callback 63024)', async () => {
+    await setFailNextErrorCode(app.runtime.db.db, { channelId: channel.id, errorCode: '63024' });
+    const created = await send({ text: 'to a number without WhatsApp' });
+    const failed = await fx.waitForMessage(created.id, (m) => m.status === 'failed');
+    expect(failed.errorCode).toBe('63024');
+    expect(failed.errorReason).toBe('This number is not on WhatsApp (or cannot receive WhatsApp messages).');
+  });
+});

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { count, eq } from 'drizzle-orm';
+import { contacts, conversations, events, messages } from '@/db/schema';
+import { getDbHandle } from '@/db/client';
+import { startTestApp, type TestApp } from '../helpers/app';
+import { createTwilioChannel, inboundParams, postInbound, type TestChannel } from '../helpers/twilio';
+
+let app: TestApp;
+let ch: TestChannel;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  ch = await createTwilioChannel(app);
+});
+afterAll(() => app?.close());
+
+describe('webhooks racing each other', () => {
+  it('stores 50 identical webhooks sent in parallel once, with one message.created', async () => {
+    const params = inboundParams(ch.channel, { Body: 'duplicado' }, '+14155550001');
+    const results = await Promise.all(Array.from({ length: 50 }, () => postInbound(app, ch, params)));
+    expect(results.map((r) => r.status)).toEqual(Array(50).fill(200));
+    const db = app.runtime.db.db;
+    const [m] = await db.select({ n: count() }).from(messages).where(eq(messages.providerMessageId, params.MessageSid!));
+    expect(m!.n).toBe(1);
+    const [c] = await db.select({ n: count() }).from(conversations);
+    expect(c!.n).toBe(1);
+    const [e] = await db.select({ n: count() }).from(events).where(eq(events.type, 'message.created'));
+    expect(e!.n).toBe(1);
+  });
+
+  it('files 20 different messages of one new contact sent at once into one conversation', async () => {
+    const from = '+14155550002';
+    const batch = Array.from({ length: 20 }, (_, i) => inboundParams(ch.channel, { Body: `foto ${i}` }, from));
+    const results = await Promise.all(batch.map((p) => postInbound(app, ch, p)));
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(200));
+    const db = app.runtime.db.db;
+    const [contact] = await db.select().from(contacts).where(eq(contacts.phone, from));
+    const convs = await db.select().from(conversations).where(eq(conversations.contactId, contact!.id));
+    expect(convs).toHaveLength(1);
+    const [m] = await db.select({ n: count() }).from(messages).where(eq(messages.conversationId, convs[0]!.id));
+    expect(m!.n).toBe(20);
+    const [created] = await db.select({ n: count() }).from(events).where(eq(events.type, 'conversation.created'));
+    expect(created!.n).toBe(2);
+  });
+
+  it('answers 5xx, not 200, while the database is unreachable', async () => {
+    const handle = getDbHandle();
+    const saved = { ...handle };
+    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    // Every query fails as if the server were gone.
+    handle.db = new Proxy(handle.db, {
+      get(target, prop) {
+        if (prop === 'select' || prop === 'insert' || prop === 'update' || prop === 'transaction' || prop === 'execute') {
+          return () => {
+            throw down;
+          };
+        }
+        return Reflect.get(target, prop);
+      },
+    });
+    try {
+      const res = await postInbound(app, ch, inboundParams(ch.channel, {}, '+14155550003'));
+      expect(res.status).toBeGreaterThanOrEqual(500);
+    } finally {
+      handle.db = saved.db;
+    }
+    const [contact] = await app.runtime.db.db.select().from(contacts).where(eq(contacts.phone, '+14155550003'));
+    expect(contact).toBeUndefined();
+  });
+});

@@ -187,6 +187,8 @@ export const conversations = pgTable(
     index('conversations_assignee_status_idx').on(t.assigneeId, t.status),
     index('conversations_contact_idx').on(t.contactId, t.createdAt),
     index('conversations_created_idx').on(t.createdAt),
+    // Routing: an agent's load counts the chats offered to it (least_busy) as well as its active ones.
+    index('conversations_offered_idx').on(t.offeredToId).where(sql`${t.offeredToId} is not null`),
     // History: keyset paging on (created_at, id), and filters by channel / assignee within a period.
     index('conversations_created_id_idx').on(t.createdAt, t.id),
     index('conversations_channel_created_idx').on(t.channelId, t.createdAt),

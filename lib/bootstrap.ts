@@ -5,6 +5,8 @@ import { getConfig, resetConfig, type Config } from './config';
 import { resolveSecrets } from './secrets';
 import { startJobs, stopJobs } from './jobs/boss';
 import './jobs/workers';
+import './routing/listeners';
+import { startRoutingSchedules } from './routing/jobs';
 import { logger } from './logger';
 import { ensureAdminFromEnv } from './setup/admin';
 import { seedDemoIfEmpty, type DemoResult } from './setup/demo';
@@ -42,6 +44,7 @@ export async function startRuntime(
       ? await seedDemoIfEmpty(db.db, { encryptionKey: secrets.encryptionKey })
       : { seeded: false, logins: [] };
   const boss = await startJobs(db, { databaseUrl: config.databaseUrl, work: options.work });
+  await startRoutingSchedules(boss);
   logger.info({ driver: db.kind }, 'runtime started');
 
   return {

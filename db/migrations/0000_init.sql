@@ -268,6 +268,7 @@ CREATE INDEX "conversations_queue_status_idx" ON "conversations" USING btree ("q
 CREATE INDEX "conversations_assignee_status_idx" ON "conversations" USING btree ("assignee_id","status");--> statement-breakpoint
 CREATE INDEX "conversations_contact_idx" ON "conversations" USING btree ("contact_id","created_at");--> statement-breakpoint
 CREATE INDEX "conversations_created_idx" ON "conversations" USING btree ("created_at");--> statement-breakpoint
+CREATE INDEX "conversations_offered_idx" ON "conversations" USING btree ("offered_to_id") WHERE "conversations"."offered_to_id" is not null;--> statement-breakpoint
 CREATE INDEX "conversations_created_id_idx" ON "conversations" USING btree ("created_at","id");--> statement-breakpoint
 CREATE INDEX "conversations_channel_created_idx" ON "conversations" USING btree ("channel_id","created_at");--> statement-breakpoint
 CREATE INDEX "conversations_assignee_created_idx" ON "conversations" USING btree ("assignee_id","created_at");--> statement-breakpoint

@@ -1,16 +1,50 @@
+/**
+ * Socket.IO: authenticated by the session cookie or `auth.token`; the server alone puts sockets in
+ * rooms (user:<id>, queue:<id> for an agent's queues, conversation:<id> for the chats it holds,
+ * supervisors for supervisors and admins); client messages never change membership.
+ *
+ * Events (every payload starts with an increasing `eventId`; see lib/events/types.ts for audiences):
+ *   conversation.created  {eventId, conversation: ConversationDto}
+ *   conversation.updated  {eventId, conversation}   accepted/assigned/offered/transferred/closed;
+ *                         sent to the previous holder too: drop it when it is no longer yours
+ *                         (assigneeId/offeredToId not you and status not waiting in your queue)
+ *   message.created       {eventId, conversationId, message: MessageDto}  (kind 'system': a routing note)
+ *   message.updated       {eventId, conversationId, message}
+ *   queue.updated         {eventId, queueId, waiting, active, oldestWaitingAt, longestWaitSeconds}
+ *   agent.updated         {eventId, agentId, name, presence, load, maxChats}   (the agent and supervisors)
+ *   ready                 {user, lastEventId, replayed, truncated}  after catch-up; keep lastEventId
+ *                         (or the last eventId seen) and reconnect with auth: {since: it}
+ *   resync                {lastEventId}  more than CATCH_UP_LIMIT missed: reload state over REST
+ * Connecting with auth.since: first every event after it the socket may see, in order, then live
+ * ones; none twice (outbox ids become visible in commit order — lib/events/bus.ts — and live events
+ * at or below the replayed horizon are dropped).
+ */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
+import { getDb } from '@/db/client';
+import { getLatestEventId } from '@/db/queries/realtime-events';
 import { resolveActor } from '@/lib/auth/session';
-import type { Actor } from '@/lib/auth/roles';
+import { onEvent } from '@/lib/events/bus';
+import type { PublishedEvent } from '@/lib/events/types';
 import { logger } from '@/lib/logger';
+import { catchUp, flushBuffer } from './catch-up';
+import { deliverLocal, type SocketData } from './delivery';
+import { cancelOfflineTimer, clearOfflineTimers, startOfflineTimer } from './presence-grace';
+import { initialRooms, userRoom } from './rooms';
 
-export type ParleySocket = Socket & { data: { actor: Actor } };
+export type ParleySocket = Socket & { data: SocketData };
 
-const g = globalThis as unknown as { __parleyIo?: Server };
+const RELAY = 'parley:event';
+const g = globalThis as unknown as { __parleyIo?: Server; __parleyIoUnsubscribe?: () => void };
 
 export function getIo(): Server | undefined {
   return g.__parleyIo;
 }
+
+const parseSince = (v: unknown): number | undefined => {
+  const n = typeof v === 'string' ? Number(v) : v;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+};
 
 /** Socket.IO on the app's own HTTP server; every handshake must carry a session cookie or API token. */
 export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: string } = {}): Promise<Server> {
@@ -24,8 +58,9 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
     sub.on('error', (err) => logger.error({ err }, 'redis subscriber error'));
     await Promise.all([pub.connect(), sub.connect()]);
     io.adapter(createAdapter(pub, sub));
-    io.engine.on('close', () => {});
     (io as unknown as { __redis: unknown[] }).__redis = [pub, sub];
+    // Events published by other processes: delivered here to this process's sockets.
+    io.on(RELAY, (e: PublishedEvent) => deliverLocal(io, e));
   }
   io.use(async (socket, next) => {
     try {
@@ -36,17 +71,42 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
         token: typeof auth.token === 'string' ? auth.token : undefined,
       });
       if (!actor) return next(new Error('unauthorized'));
-      socket.data.actor = actor;
+      Object.assign(socket.data, { actor, floor: 0, catchingUp: true, buffer: [] } satisfies SocketData);
       next();
     } catch (err) {
       logger.warn({ err }, 'socket handshake failed');
       next(new Error('unavailable'));
     }
   });
-  io.on('connection', (socket) => {
-    const { actor } = (socket as ParleySocket).data;
-    void socket.join(`user:${actor.id}`);
-    socket.emit('ready', { user: { id: actor.id, name: actor.name, role: actor.role } });
+  io.on('connection', (raw) => {
+    const socket = raw as ParleySocket;
+    const { actor } = socket.data;
+    cancelOfflineTimer(actor.id);
+    socket.on('disconnect', () => {
+      if (!io.of('/').adapter.rooms.get(userRoom(actor.id))?.size) startOfflineTimer(io, actor.id);
+    });
+    void (async () => {
+      try {
+        // Rooms first (live events are buffered meanwhile), then the replay, then the buffer.
+        const scope = await initialRooms(getDb(), actor);
+        socket.join(scope.rooms);
+        const since = parseSince((socket.handshake.auth as { since?: unknown } | undefined)?.since);
+        let info = { lastEventId: 0, replayed: 0, truncated: false };
+        if (since !== undefined) info = await catchUp(socket, { since, scope });
+        else info.lastEventId = await getLatestEventId(getDb());
+        if (info.truncated) socket.emit('resync', { lastEventId: info.lastEventId });
+        socket.emit('ready', { user: { id: actor.id, name: actor.name, role: actor.role }, ...info });
+        flushBuffer(socket);
+      } catch (err) {
+        logger.error({ err }, 'socket setup failed');
+        socket.disconnect(true);
+      }
+    })();
+  });
+  g.__parleyIoUnsubscribe?.();
+  g.__parleyIoUnsubscribe = onEvent('*', (e) => {
+    deliverLocal(io, e);
+    if (opts.redisUrl) io.serverSideEmit(RELAY, e);
   });
   g.__parleyIo = io;
   return io;
@@ -55,6 +115,9 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
 export async function closeRealtime(): Promise<void> {
   const io = g.__parleyIo;
   g.__parleyIo = undefined;
+  g.__parleyIoUnsubscribe?.();
+  g.__parleyIoUnsubscribe = undefined;
+  clearOfflineTimers();
   if (!io) return;
   await new Promise<void>((resolve) => io.close(() => resolve()));
   const clients = (io as unknown as { __redis?: { quit: () => Promise<unknown> }[] }).__redis ?? [];

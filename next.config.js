@@ -15,6 +15,8 @@ const nextConfig = {
     'file-type',
   ],
   experimental: { authInterrupts: true },
+  // The dev server is reached as 127.0.0.1 by tests and as localhost by people.
+  allowedDevOrigins: ['127.0.0.1', 'localhost'],
   poweredByHeader: false,
   reactStrictMode: true,
 };

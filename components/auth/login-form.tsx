@@ -1,7 +1,7 @@
 'use client';
 
 import { signIn } from 'next-auth/react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 
 function safeNext(next: string | null): string | null {
   // Only same-site paths: never redirect to another origin after login.
@@ -13,6 +13,8 @@ export function LoginForm({ next, demo }: { next: string | null; demo: { email: 
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
 
   async function onSubmit(e: React.FormEvent) {
     e.preventDefault();
@@ -34,7 +36,7 @@ export function LoginForm({ next, demo }: { next: string | null; demo: { email: 
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-4" data-testid="login-form" noValidate>
+    <form onSubmit={onSubmit} className="space-y-4" data-testid="login-form" data-ready={ready} noValidate>
       <div>
         <label htmlFor="email" className="block text-sm font-medium text-slate-700">
           Email

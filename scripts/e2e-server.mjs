@@ -1,0 +1,58 @@
+// Starts Parley for the Playwright run: a fresh database (a new Postgres database on DATABASE_URL's
+// server, else PGlite in a temporary DATA_DIR), demo data, the simulator on. E2E_DEV=1 runs the dev
+// server (no build needed); otherwise the production build (built first if missing).
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+
+const port = process.env.E2E_PORT ?? '3300';
+const dev = process.env.E2E_DEV === '1';
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-'));
+const env = {
+  ...process.env,
+  PORT: port,
+  HOST: '127.0.0.1',
+  DATA_DIR: dataDir,
+  PUBLIC_URL: `http://127.0.0.1:${port}`,
+  SEED_DEMO: 'true',
+  SIMULATOR_ENABLED: 'true',
+  AUTH_SECRET: randomBytes(32).toString('hex'),
+  ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+  PRESENCE_GRACE_SECONDS: process.env.PRESENCE_GRACE_SECONDS ?? '30',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  NODE_ENV: dev ? 'development' : 'production',
+};
+
+let dropDb = async () => {};
+if (process.env.DATABASE_URL) {
+  const name = `parley_e2e_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = postgres(process.env.DATABASE_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(process.env.DATABASE_URL);
+  url.pathname = `/${name}`;
+  env.DATABASE_URL = url.toString();
+  dropDb = async () => {
+    await admin.unsafe(`drop database if exists ${name} with (force)`).catch(() => {});
+    await admin.end();
+  };
+}
+
+if (!dev && !fs.existsSync('.next/BUILD_ID')) {
+  const r = spawnSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], {
+    stdio: 'inherit',
+    env: { ...env, NODE_ENV: 'production' },
+  });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { stdio: 'inherit', env });
+const stop = async (code) => {
+  await dropDb();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  process.exit(code);
+};
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill('SIGTERM'));
+child.on('exit', (code) => void stop(code ?? 0));

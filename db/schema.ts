@@ -426,3 +426,19 @@ export const simulatorSwitches = pgTable('simulator_switches', {
   failNextErrorCode: text(),
   updatedAt: updatedAt(),
 });
+
+// How far each user has read each conversation (unread counts in the agent inbox).
+export const conversationReads = pgTable(
+  'conversation_reads',
+  {
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    conversationId: uuid()
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    lastReadSeq: bigint({ mode: 'number' }).notNull().default(0),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.conversationId] })],
+);

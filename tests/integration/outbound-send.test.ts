@@ -172,6 +172,26 @@ describe('the 24-hour window', () => {
   });
 });
 
+describe('the 24-hour window, at its edge', () => {
+  it('still takes free text 23 h 50 min after the customer wrote', async () => {
+    const { conversation } = await activeChat({ lastInboundAt: new Date(Date.now() - (23 * 60 + 50) * 60 * 1000) });
+    expect((await post(conversation.id, { clientId: randomUUID(), text: 'just in time' })).status).toBe(201);
+  });
+});
+
+describe('order', () => {
+  it('sends the messages of one conversation in the order they were written, even when the first needs a retry', async () => {
+    const { conversation } = await activeChat();
+    const texts = ['first', 'second', 'third', 'fourth', 'fifth'].map((t) => `${t} ${conversation.id}`);
+    mock.script(byBody(texts[0]!), { reply: 500, body: { code: 20500, message: 'Internal Server Error', status: 500 } });
+    const ids: string[] = [];
+    for (const text of texts) ids.push(((await (await post(conversation.id, { clientId: randomUUID(), text })).json()) as MessageDto).id);
+    for (const id of ids) await fx.waitForMessage(id, (m) => m.status === 'queued');
+    const accepted = mock.messagesWhere((p) => texts.includes(p.get('Body')!)).filter((r) => r.status === 201);
+    expect(accepted.map((r) => r.params.get('Body'))).toEqual(texts);
+  });
+});
+
 describe('who may send', () => {
   it('lets only the assignee reply (403 for another agent of the queue), and supervisors', async () => {
     const { conversation } = await activeChat();

@@ -17,7 +17,7 @@ export function SettingsTabs() {
   return (
     <nav className="-mb-px flex gap-1 overflow-x-auto" aria-label="Settings">
       {tabs.map((t) => {
-        const active = pathname === t.href || pathname.startsWith(`${t.href}/`);
+        const active = pathname === t.href || pathname.startsWith(`${t.href}/`) || (pathname === '/settings' && t.href === '/settings/channels');
         return (
           <Link
             key={t.href}

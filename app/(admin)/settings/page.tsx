@@ -1,5 +1,2 @@
-import { redirect } from 'next/navigation';
-
-export default function SettingsPage() {
-  redirect('/settings/channels');
-}
+// /settings is the admin's home: it opens on the Channels tab.
+export { default } from './channels/page';

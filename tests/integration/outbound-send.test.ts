@@ -361,3 +361,22 @@ describe('sandbox channels', () => {
     expect(order(['sandbox 2', 'sandbox 4'])).toEqual(['sandbox 2', 'sandbox 4']);
   }, 60_000);
 });
+
+describe('figures (printed, not asserted)', () => {
+  it('how long a reply takes: POST answered, and handed to Twilio (sid stored)', async () => {
+    const { conversation } = await activeChat();
+    const answered: number[] = [];
+    const handed: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      const res = await post(conversation.id, { clientId: randomUUID(), text: `timing ${i}` });
+      answered.push(performance.now() - t0);
+      const { id } = (await res.json()) as MessageDto;
+      await fx.waitForMessage(id, (m) => m.status === 'queued');
+      handed.push(performance.now() - t0);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(0);
+    console.log(`reply latency over 5 sends: POST median ${median(answered)} ms; at Twilio median ${median(handed)} ms (pg-boss polls every 1 s)`);
+    expect(handed).toHaveLength(5);
+  });
+});

@@ -34,7 +34,7 @@ afterAll(() => app?.close());
 
 function upload(files: { bytes: Buffer; name: string; type?: string }[], token = tokens.agent) {
   const form = new FormData();
-  for (const f of files) form.append('file', new Blob([f.bytes], { type: f.type ?? '' }), f.name);
+  for (const f of files) form.append('file', new Blob([new Uint8Array(f.bytes)], { type: f.type ?? '' }), f.name);
   return app.fetch('/api/v1/attachments', { method: 'POST', token, body: form });
 }
 

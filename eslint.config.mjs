@@ -10,6 +10,8 @@ const config = [
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Loading data from an effect (fetch → setState) is how these client components work.
+      'react-hooks/set-state-in-effect': 'off',
     },
   },
   {

@@ -1,4 +1,5 @@
-import { AppShell, EmptyState } from '@/components/ui/app-shell';
+import { AppShell } from '@/components/ui/app-shell';
+import { AgentWorkspace } from '@/components/inbox/agent-workspace';
 import { requirePageArea } from '@/lib/auth/page';
 
 export const dynamic = 'force-dynamic';
@@ -8,9 +9,7 @@ export default async function InboxPage() {
   return (
     <AppShell actor={actor} active="/inbox">
       <h1 className="sr-only">Inbox</h1>
-      <EmptyState title="Your inbox" testId="inbox-home">
-        Chats offered or assigned to you appear here.
-      </EmptyState>
+      <AgentWorkspace />
     </AppShell>
   );
 }

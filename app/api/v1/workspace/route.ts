@@ -1,0 +1,9 @@
+import { requireActor } from '@/lib/auth/guard';
+import { route } from '@/lib/http';
+import { loadWorkspace } from '@/lib/inbox/workspace';
+
+/** The agent workspace's first paint: me, my queues, channels, my chats and my queues' waiting chats. */
+export const GET = route(async (req) => {
+  const actor = await requireActor(req, 'agentWorkspace');
+  return Response.json(await loadWorkspace({ actor }));
+});

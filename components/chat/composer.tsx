@@ -1,0 +1,377 @@
+'use client';
+
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { whyNotSendable } from '@/lib/media/whatsapp-types';
+import { formatBytes } from './attachment-view';
+import { FormattedText } from './formatted-text';
+import { api, formatDuration, type InboxConversation } from '@/components/inbox/types';
+
+type QuickReply = { id: string; shortcut: string; language: string; text: string };
+type Template = { id: string; name: string; language: string; body: string; category: string | null; status: string };
+
+export type OutgoingDraft =
+  | { kind: 'text'; text: string }
+  | { kind: 'media'; file: File; text?: string }
+  | { kind: 'template'; template: Template; variables: Record<string, string> };
+
+const PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g;
+
+export function fillQuickReply(text: string, fields: { contactName: string; agentName: string }): string {
+  return text.replace(/\{\{\s*(contact\.name|agent\.name)\s*\}\}/g, (_, k: string) =>
+    k === 'contact.name' ? fields.contactName : fields.agentName,
+  );
+}
+
+function templateVariables(body: string): string[] {
+  return [...new Set([...body.matchAll(PLACEHOLDER)].map((m) => m[1]!))];
+}
+
+function renderTemplate(body: string, vars: Record<string, string>): string {
+  return body.replace(PLACEHOLDER, (whole, name: string) => (vars[name] ? vars[name] : whole));
+}
+
+export function Composer({
+  conversation,
+  agentName,
+  canWrite,
+  readOnlyReason,
+  onSend,
+}: {
+  conversation: InboxConversation;
+  agentName: string;
+  canWrite: boolean;
+  readOnlyReason?: string;
+  onSend: (draft: OutgoingDraft) => Promise<boolean>;
+}) {
+  const [now, setNow] = useState(() => Date.now());
+  const [text, setText] = useState('');
+  const [file, setFile] = useState<File | null>(null);
+  const [fileError, setFileError] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [sending, setSending] = useState(false);
+  const [quickReplies, setQuickReplies] = useState<QuickReply[] | null>(null);
+  const [qrIndex, setQrIndex] = useState(0);
+  const [templates, setTemplates] = useState<Template[] | null>(null);
+  const [templateError, setTemplateError] = useState<string | null>(null);
+  const [showTemplates, setShowTemplates] = useState(false);
+  const [template, setTemplate] = useState<Template | null>(null);
+  const [vars, setVars] = useState<Record<string, string>>({});
+  const textRef = useRef<HTMLTextAreaElement>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(t);
+  }, []);
+
+  const expires = conversation.windowExpiresAt ? Date.parse(conversation.windowExpiresAt) : 0;
+  const windowOpen = expires > now;
+  const left = expires - now;
+
+  // "/" at the start opens the quick replies of the conversation's language (contact → channel).
+  const qrQuery = text.startsWith('/') && !text.includes('\n') ? text.slice(1).toLowerCase() : null;
+  useEffect(() => {
+    if (qrQuery === null || quickReplies !== null) return;
+    const load = async () => {
+      const q = new URLSearchParams({ language: conversation.language, queueId: conversation.queueId });
+      let items = (await api<{ items: QuickReply[] }>(`/api/v1/quick-replies?${q}`)).items;
+      if (!items.length && conversation.language !== 'en') {
+        items = (await api<{ items: QuickReply[] }>(`/api/v1/quick-replies?language=en&queueId=${conversation.queueId}`)).items;
+      }
+      setQuickReplies(items);
+    };
+    load().catch(() => setQuickReplies([]));
+  }, [qrQuery, quickReplies, conversation.language, conversation.queueId]);
+
+  const qrMatches = useMemo(() => {
+    if (qrQuery === null || !quickReplies) return [];
+    return quickReplies
+      .filter((r) => r.shortcut.toLowerCase().includes(qrQuery) || r.text.toLowerCase().includes(qrQuery))
+      .slice(0, 8);
+  }, [qrQuery, quickReplies]);
+
+  const fields = { contactName: conversation.contact.name ?? '', agentName };
+  const pickQuickReply = (r: QuickReply) => {
+    setText(fillQuickReply(r.text, fields));
+    setQrIndex(0);
+    textRef.current?.focus();
+  };
+
+  const loadTemplates = async () => {
+    setTemplateError(null);
+    try {
+      const { items } = await api<{ items: Template[] }>(`/api/v1/templates?channelId=${conversation.channelId}`);
+      setTemplates(items.filter((t) => t.status === 'approved'));
+    } catch (e) {
+      setTemplateError((e as Error).message);
+      setTemplates([]);
+    }
+  };
+  useEffect(() => {
+    if ((!windowOpen || showTemplates) && templates === null) void loadTemplates();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [windowOpen, showTemplates, templates]);
+
+  const acceptFile = (f: File | undefined | null) => {
+    if (!f) return;
+    const why = whyNotSendable(f);
+    if (why) {
+      setFile(null);
+      setFileError(why);
+      return;
+    }
+    setFileError(null);
+    setFile(f);
+  };
+
+  const send = async () => {
+    if (sending) return;
+    let draft: OutgoingDraft | null = null;
+    if (template) {
+      const missing = templateVariables(template.body).filter((v) => !vars[v]?.trim());
+      if (missing.length) {
+        setTemplateError(`Fill in ${missing.map((m) => `{{${m}}}`).join(', ')}.`);
+        return;
+      }
+      draft = { kind: 'template', template, variables: vars };
+    } else if (file) draft = { kind: 'media', file, text: text.trim() || undefined };
+    else if (text.trim()) draft = { kind: 'text', text };
+    if (!draft) return;
+    setSending(true);
+    const ok = await onSend(draft);
+    setSending(false);
+    if (ok) {
+      setText('');
+      setFile(null);
+      setTemplate(null);
+      setVars({});
+      setShowTemplates(false);
+      textRef.current?.focus();
+    }
+  };
+
+  if (!canWrite) {
+    return (
+      <div className="border-t border-slate-200 bg-slate-50 px-4 py-3 text-sm text-slate-500" data-testid="composer-readonly">
+        {readOnlyReason}
+      </div>
+    );
+  }
+
+  const templatePicker = (
+    <div className="space-y-2" data-testid="template-picker">
+      {templateError && <p className="text-xs text-rose-600">{templateError}</p>}
+      {templates === null ? (
+        <p className="text-xs text-slate-500">Loading templates…</p>
+      ) : templates.length === 0 ? (
+        <p className="text-xs text-slate-500">No approved templates for this channel. An admin can add them under Settings → Templates.</p>
+      ) : (
+        <div className="flex flex-wrap gap-1.5">
+          {templates.map((t) => (
+            <button
+              key={t.id}
+              type="button"
+              onClick={() => {
+                setTemplate(t);
+                setVars({});
+                setTemplateError(null);
+              }}
+              className={`rounded-full border px-2.5 py-1 text-xs ${template?.id === t.id ? 'border-brand-600 bg-brand-50 text-brand-800' : 'border-slate-300 hover:bg-slate-50'}`}
+              data-testid="template-option"
+            >
+              {t.name} <span className="text-slate-400">· {t.language}</span>
+            </button>
+          ))}
+        </div>
+      )}
+      {template && (
+        <div className="grid gap-3 md:grid-cols-2">
+          <div className="space-y-1.5">
+            {templateVariables(template.body).map((v) => (
+              <label key={v} className="flex items-center gap-2 text-xs">
+                <span className="w-14 shrink-0 font-mono text-slate-500">{`{{${v}}}`}</span>
+                <input
+                  value={vars[v] ?? ''}
+                  onChange={(e) => setVars((x) => ({ ...x, [v]: e.target.value }))}
+                  className="flex-1 rounded border border-slate-300 px-2 py-1 text-sm"
+                  aria-label={`Template variable ${v}`}
+                  data-testid={`template-var-${v}`}
+                />
+              </label>
+            ))}
+            {templateVariables(template.body).length === 0 && <p className="text-xs text-slate-500">This template has no variables.</p>}
+          </div>
+          <div className="rounded-md bg-emerald-50 p-2 text-sm" data-testid="template-preview">
+            <div className="mb-1 text-[10px] font-semibold uppercase text-emerald-700">Preview</div>
+            <FormattedText text={renderTemplate(template.body, vars)} />
+          </div>
+        </div>
+      )}
+    </div>
+  );
+
+  return (
+    <div
+      className={`relative border-t border-slate-200 bg-white px-4 py-3 ${dragging ? 'ring-2 ring-inset ring-brand-500' : ''}`}
+      onDragOver={(e) => {
+        if (!windowOpen) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDragging(false);
+        if (!windowOpen) return;
+        if (e.dataTransfer.files.length > 1) setFileError('One file per message: drop a single file.');
+        else acceptFile(e.dataTransfer.files[0]);
+      }}
+      data-testid="composer"
+    >
+      {windowOpen ? (
+        <div className="mb-1.5 flex items-center justify-between text-[11px] text-slate-500">
+          <span data-testid="window-countdown" className={left < 3_600_000 ? 'font-medium text-amber-700' : ''}>
+            24-hour window: {formatDuration(left)} left
+          </span>
+          <button type="button" onClick={() => setShowTemplates((s) => !s)} className="text-brand-700 hover:underline">
+            {showTemplates ? 'Write a message' : 'Use a template'}
+          </button>
+        </div>
+      ) : (
+        <p className="mb-2 rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-800" data-testid="window-closed">
+          The customer last wrote more than 24 hours ago, so WhatsApp only allows an approved template until they reply.
+        </p>
+      )}
+
+      {qrQuery !== null && windowOpen && !showTemplates && (
+        <div className="absolute bottom-full left-4 right-4 mb-1 max-h-64 overflow-y-auto rounded-lg border border-slate-200 bg-white shadow-lg" data-testid="quick-replies">
+          {quickReplies === null ? (
+            <p className="p-3 text-xs text-slate-500">Loading quick replies…</p>
+          ) : qrMatches.length === 0 ? (
+            <p className="p-3 text-xs text-slate-500">No quick reply matches “/{qrQuery}” in {conversation.language}.</p>
+          ) : (
+            <ul role="listbox" aria-label="Quick replies">
+              {qrMatches.map((r, i) => (
+                <li
+                  key={r.id}
+                  role="option"
+                  aria-selected={i === qrIndex}
+                  onMouseDown={(e) => {
+                    e.preventDefault();
+                    pickQuickReply(r);
+                  }}
+                  className={`cursor-pointer px-3 py-2 text-sm ${i === qrIndex ? 'bg-brand-50' : 'hover:bg-slate-50'}`}
+                  data-testid="quick-reply-option"
+                >
+                  <span className="font-mono text-xs text-brand-700">/{r.shortcut}</span>{' '}
+                  <span className="text-[10px] uppercase text-slate-400">{r.language}</span>
+                  <div className="truncate text-xs text-slate-600">{fillQuickReply(r.text, fields)}</div>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+
+      {!windowOpen || showTemplates ? (
+        templatePicker
+      ) : (
+        <>
+          {file && (
+            <div className="mb-2 flex items-center gap-2 rounded-md bg-slate-100 px-3 py-1.5 text-xs" data-testid="attachment-chip">
+              📎 <span className="truncate font-medium">{file.name}</span> <span className="text-slate-500">{formatBytes(file.size)}</span>
+              <button type="button" onClick={() => setFile(null)} className="ml-auto text-slate-500 hover:text-slate-900" aria-label="Remove attachment">
+                ✕
+              </button>
+            </div>
+          )}
+          <textarea
+            ref={textRef}
+            value={text}
+            onChange={(e) => {
+              setText(e.target.value);
+              setQrIndex(0);
+            }}
+            onKeyDown={(e) => {
+              if (qrQuery !== null && qrMatches.length) {
+                if (e.key === 'ArrowDown') {
+                  e.preventDefault();
+                  setQrIndex((i) => (i + 1) % qrMatches.length);
+                  return;
+                }
+                if (e.key === 'ArrowUp') {
+                  e.preventDefault();
+                  setQrIndex((i) => (i - 1 + qrMatches.length) % qrMatches.length);
+                  return;
+                }
+                if (e.key === 'Enter' || e.key === 'Tab') {
+                  e.preventDefault();
+                  pickQuickReply(qrMatches[qrIndex]!);
+                  return;
+                }
+              }
+              if (e.key === 'Escape' && qrQuery !== null) {
+                setText('');
+                return;
+              }
+              if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+                e.preventDefault();
+                void send();
+              }
+            }}
+            onPaste={(e) => {
+              const f = e.clipboardData.files[0];
+              if (f) {
+                e.preventDefault();
+                acceptFile(f);
+              }
+            }}
+            rows={Math.min(6, Math.max(2, text.split('\n').length))}
+            placeholder={file ? 'Add a caption (optional)…' : 'Write a reply… (Enter to send, Shift+Enter for a new line, / for quick replies)'}
+            className="block w-full resize-none rounded-md border border-slate-300 px-3 py-2 text-sm focus:border-brand-500 focus:outline-none focus:ring-2 focus:ring-brand-500/30"
+            aria-label="Message"
+            data-testid="composer-input"
+          />
+        </>
+      )}
+      {fileError && (
+        <p role="alert" className="mt-1.5 text-xs text-rose-700" data-testid="file-error">
+          {fileError}
+        </p>
+      )}
+      <div className="mt-2 flex items-center gap-2">
+        {windowOpen && !showTemplates && (
+          <>
+            <input
+              ref={fileRef}
+              type="file"
+              className="hidden"
+              onChange={(e) => {
+                acceptFile(e.target.files?.[0]);
+                e.target.value = '';
+              }}
+              data-testid="file-input"
+            />
+            <button
+              type="button"
+              onClick={() => fileRef.current?.click()}
+              className="rounded-md border border-slate-300 px-2.5 py-1.5 text-xs text-slate-700 hover:bg-slate-50"
+              title="Attach a file (or drop one here)"
+            >
+              📎 Attach
+            </button>
+          </>
+        )}
+        <button
+          type="button"
+          onClick={() => void send()}
+          disabled={sending || (template ? false : !file && !text.trim())}
+          className="ml-auto rounded-md bg-brand-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:cursor-not-allowed disabled:opacity-50"
+          data-testid="send"
+        >
+          {sending ? 'Sending…' : template ? 'Send template' : 'Send'}
+        </button>
+      </div>
+    </div>
+  );
+}

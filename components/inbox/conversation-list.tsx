@@ -1,0 +1,154 @@
+'use client';
+
+import { toPlainText } from '@/lib/format/whatsapp';
+import { formatDuration, type InboxConversation, type WorkspaceQueue } from './types';
+
+function preview(c: InboxConversation): string {
+  const m = c.lastMessage;
+  if (!m) return 'No messages yet';
+  const prefix = m.direction === 'outbound' ? 'You: ' : '';
+  if (m.kind === 'system') return m.body ?? '';
+  if (m.kind === 'location') return `${prefix}📍 Location`;
+  if (m.kind === 'media' && !m.body) return `${prefix}📎 Media`;
+  if (m.kind === 'template') return `${prefix}📋 ${toPlainText(m.body ?? 'Template')}`;
+  return prefix + toPlainText(m.body ?? '');
+}
+
+function Item({
+  c,
+  selected,
+  now,
+  canAccept,
+  accepting,
+  onSelect,
+  onAccept,
+}: {
+  c: InboxConversation;
+  selected: boolean;
+  now: number;
+  canAccept: boolean;
+  accepting: boolean;
+  onSelect: () => void;
+  onAccept: () => void;
+}) {
+  const waiting = c.status === 'waiting';
+  return (
+    <li>
+      <div
+        role="button"
+        tabIndex={0}
+        onClick={onSelect}
+        onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && onSelect()}
+        className={`flex cursor-pointer gap-3 border-b border-slate-100 px-3 py-2.5 outline-none focus-visible:ring-2 focus-visible:ring-brand-500 ${
+          selected ? 'bg-brand-50' : 'hover:bg-slate-50'
+        }`}
+        data-testid="conversation-item"
+        data-conversation-id={c.id}
+        data-status={c.status}
+        aria-current={selected ? 'true' : undefined}
+      >
+        <div className="flex h-9 w-9 shrink-0 items-center justify-center rounded-full bg-slate-200 text-sm font-semibold text-slate-600">
+          {(c.contact.name ?? c.contact.phone).replace(/^\+/, '').slice(0, 1).toUpperCase()}
+        </div>
+        <div className="min-w-0 flex-1">
+          <div className="flex items-center gap-1.5">
+            <span className="truncate text-sm font-medium" data-testid="conversation-name">
+              {c.contact.name ?? c.contact.phone}
+            </span>
+            <span className="rounded bg-slate-100 px-1 text-[10px] font-semibold uppercase text-slate-500" title="Conversation language">
+              {c.language}
+            </span>
+            <span className="ml-auto shrink-0 text-[11px] text-slate-400">
+              {waiting ? `waiting ${formatDuration(now - Date.parse(c.createdAt))}` : new Date(c.lastMessageAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
+            </span>
+          </div>
+          <div className="flex items-center gap-2">
+            <span className="truncate text-xs text-slate-500" data-testid="conversation-preview">
+              {preview(c)}
+            </span>
+            {c.unread > 0 && (
+              <span className="ml-auto shrink-0 rounded-full bg-brand-600 px-1.5 text-[11px] font-semibold text-white" data-testid="unread-count">
+                {c.unread}
+              </span>
+            )}
+          </div>
+          {waiting && canAccept && (
+            <button
+              type="button"
+              disabled={accepting}
+              onClick={(e) => {
+                e.stopPropagation();
+                onAccept();
+              }}
+              className="mt-1.5 rounded-md bg-brand-600 px-3 py-1 text-xs font-medium text-white hover:bg-brand-700 disabled:opacity-60"
+              data-testid="accept"
+            >
+              {accepting ? 'Accepting…' : 'Accept'}
+            </button>
+          )}
+        </div>
+      </div>
+    </li>
+  );
+}
+
+export function ConversationList({
+  meId,
+  conversations,
+  queues,
+  selectedId,
+  now,
+  accepting,
+  onSelect,
+  onAccept,
+}: {
+  meId: string;
+  conversations: InboxConversation[];
+  queues: WorkspaceQueue[];
+  selectedId: string | null;
+  now: number;
+  accepting: string | null;
+  onSelect: (id: string) => void;
+  onAccept: (id: string) => void;
+}) {
+  const byActivity = (a: InboxConversation, b: InboxConversation) => Date.parse(b.lastMessageAt) - Date.parse(a.lastMessageAt);
+  const mine = conversations.filter((c) => c.status === 'active' && c.assigneeId === meId).sort(byActivity);
+  const others = conversations.filter((c) => c.status === 'active' && c.assigneeId !== meId).sort(byActivity);
+  const waiting = conversations.filter((c) => c.status === 'waiting').sort(byActivity);
+  const rule = new Map(queues.map((q) => [q.id, q.routingRule]));
+  const canAccept = (c: InboxConversation) => c.offeredToId === meId || rule.get(c.queueId) === 'offer_all' || !rule.has(c.queueId);
+
+  const section = (title: string, items: InboxConversation[], empty: string, testId: string) => (
+    <section data-testid={testId}>
+      <h2 className="sticky top-0 z-10 flex items-center justify-between bg-slate-100 px-3 py-1.5 text-[11px] font-semibold uppercase tracking-wide text-slate-500">
+        {title} <span className="rounded-full bg-slate-200 px-1.5 text-slate-600">{items.length}</span>
+      </h2>
+      {items.length === 0 ? (
+        <p className="px-3 py-3 text-xs text-slate-400">{empty}</p>
+      ) : (
+        <ul>
+          {items.map((c) => (
+            <Item
+              key={c.id}
+              c={c}
+              now={now}
+              selected={c.id === selectedId}
+              canAccept={canAccept(c)}
+              accepting={accepting === c.id}
+              onSelect={() => onSelect(c.id)}
+              onAccept={() => onAccept(c.id)}
+            />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+
+  return (
+    <div className="min-h-0 flex-1 overflow-y-auto">
+      {section('My chats', mine, 'No active chats. Accepted and assigned chats appear here.', 'my-chats')}
+      {section('Waiting', waiting, 'Nobody is waiting in your queues.', 'waiting-chats')}
+      {others.length > 0 && section('Other agents', others, '', 'other-chats')}
+    </div>
+  );
+}

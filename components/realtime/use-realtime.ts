@@ -1,0 +1,65 @@
+'use client';
+
+import { useEffect, useRef, useState } from 'react';
+import { io, type Socket } from 'socket.io-client';
+
+export type RealtimeStatus = 'connecting' | 'live' | 'offline';
+type Handler = (payload: Record<string, unknown> & { eventId?: number }) => void;
+
+/**
+ * Socket.IO with catch-up: reconnects pass the last eventId seen (`auth.since`), so a dropped
+ * connection or a server restart loses nothing; events seen twice are ignored.
+ * `onReady` runs after every (re)connection once the server has replayed what was missed.
+ */
+export function useRealtime(
+  handlers: Record<string, Handler>,
+  opts: { onReady?: (first: boolean) => void; onResync?: () => void } = {},
+): RealtimeStatus {
+  const [status, setStatus] = useState<RealtimeStatus>('connecting');
+  const handlersRef = useRef(handlers);
+  const optsRef = useRef(opts);
+  useEffect(() => {
+    handlersRef.current = handlers;
+    optsRef.current = opts;
+  });
+
+  useEffect(() => {
+    let last: number | undefined;
+    let first = true;
+    const seen = new Set<number>();
+    const socket: Socket = io({
+      path: '/socket.io',
+      transports: ['websocket', 'polling'],
+      auth: (cb) => cb(last !== undefined ? { since: last } : {}),
+    });
+    socket.on('connect', () => setStatus('connecting'));
+    socket.on('disconnect', () => setStatus('offline'));
+    socket.on('connect_error', () => setStatus('offline'));
+    socket.on('ready', (p: { lastEventId?: number }) => {
+      if (last === undefined && typeof p?.lastEventId === 'number') last = p.lastEventId;
+      setStatus('live');
+      optsRef.current.onReady?.(first);
+      first = false;
+    });
+    socket.on('resync', (p: { lastEventId?: number }) => {
+      if (typeof p?.lastEventId === 'number') last = p.lastEventId;
+      optsRef.current.onResync?.();
+    });
+    socket.onAny((event: string, payload: Record<string, unknown> & { eventId?: number }) => {
+      if (event === 'ready' || event === 'resync') return;
+      const id = payload?.eventId;
+      if (typeof id === 'number') {
+        if (seen.has(id)) return;
+        seen.add(id);
+        if (seen.size > 5000) seen.delete(seen.values().next().value as number);
+        last = Math.max(last ?? 0, id);
+      }
+      handlersRef.current[event]?.(payload);
+    });
+    return () => {
+      socket.disconnect();
+    };
+  }, []);
+
+  return status;
+}

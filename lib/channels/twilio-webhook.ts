@@ -26,9 +26,25 @@ export async function readTwilioForm(req: Request): Promise<Record<string, strin
   return out;
 }
 
+// Every webhook needs its channel: a short-lived cache saves that round trip on the hot path. An admin's
+// change (deactivation, new auth token) takes effect within CHANNEL_TTL_MS.
+const CHANNEL_TTL_MS = 2_000;
+const channelCache = new Map<string, { channel: Channel; at: number }>();
+
+async function loadChannel(db: Db, id: string): Promise<Channel | undefined> {
+  const hit = channelCache.get(id);
+  if (hit && Date.now() - hit.at < CHANNEL_TTL_MS) return hit.channel;
+  const channel = await getChannelById(db, { id });
+  if (channel) {
+    if (channelCache.size > 1000) channelCache.clear();
+    channelCache.set(id, { channel, at: Date.now() });
+  } else channelCache.delete(id);
+  return channel;
+}
+
 /** The channel a webhook is for: 404 when unknown or inactive (an inactive one is logged). */
 export async function requireWebhookChannel(db: Db, channelId: string): Promise<Channel> {
-  const channel = /^[0-9a-f-]{36}$/i.test(channelId) ? await getChannelById(db, { id: channelId }) : undefined;
+  const channel = /^[0-9a-f-]{36}$/i.test(channelId) ? await loadChannel(db, channelId.toLowerCase()) : undefined;
   if (!channel || (channel.provider !== 'twilio' && channel.provider !== 'simulator')) {
     throw new AppError('not_found:No such channel.');
   }

@@ -1,10 +1,7 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
-import { messages, type Attachment, type Channel, type Contact, type Conversation, type Message } from '@/db/schema';
-import { upsertContactByPhone } from '@/db/queries/contacts';
-import { openConversationForInbound } from '@/db/queries/conversations';
+import type { Attachment, Channel, Contact, Conversation, Message } from '@/db/schema';
+import { fileInboundMessage } from '@/db/queries/inbound';
 import { insertAttachments } from '@/db/queries/attachments';
-import { insertMessageOnce } from '@/db/queries/messages';
 import { verifyTwilioWebhook, type TwilioWebhookRequest } from '@/lib/channels/twilio-webhook';
 import { publishEvents, recordEvents } from '@/lib/events/bus';
 import type { DomainEvent, PublishedEvent } from '@/lib/events/types';
@@ -48,30 +45,19 @@ export async function storeInboundMessage(
   let result: IngestResult;
   try {
     result = await db.transaction(async (tx) => {
-      const contact = await upsertContactByPhone(tx, { phone, waId: inbound.waId, name: inbound.profileName });
-      const { conversation, created } = await openConversationForInbound(tx, {
+      const { contact, conversation, created, message } = await fileInboundMessage(tx, {
         channelId: channel.id,
-        contactId: contact.id,
         queueId: channel.queueId,
-        language: contact.language ?? channel.language,
-      });
-      const message = await insertMessageOnce(tx, {
-        conversationId: conversation.id,
-        channelId: channel.id,
-        direction: 'inbound',
+        channelLanguage: channel.language,
+        phone,
+        waId: inbound.waId,
+        profileName: inbound.profileName,
         kind: inbound.kind,
         body: inbound.body,
-        status: 'received',
         providerMessageId: inbound.messageSid,
         location: inbound.location,
         raw: inbound.raw,
-        ...(inbound.repliedToSid
-          ? {
-              replyToProviderId: inbound.repliedToSid,
-              // Linked to our own message when we know the sid it replies to.
-              replyToId: sql`(select ${messages.id} from ${messages} where ${messages.channelId} = ${channel.id} and ${messages.providerMessageId} = ${inbound.repliedToSid} limit 1)`,
-            }
-          : {}),
+        replyToProviderId: inbound.repliedToSid,
       });
       // Rolls back the contact/conversation touches too: a duplicate changes nothing.
       if (!message) throw new DuplicateMessage();

@@ -1,10 +1,12 @@
 import type { Channel } from '@/db/schema';
 import { getChannelById } from '@/db/queries/channels';
+import { listSimulatorChannels } from '@/db/queries/simulator';
 import { getDb } from '@/db/client';
 import { requireActor } from '@/lib/auth/guard';
 import type { Actor } from '@/lib/auth/roles';
 import { getConfig } from '@/lib/config';
 import { AppError } from '@/lib/errors';
+import { toSimulatorChannelDto, type SimulatorChannelDto } from './dto';
 
 /** Every simulator endpoint answers 404 when the simulator is off: it does not exist. */
 export function assertSimulatorEnabled(): void {
@@ -28,4 +30,9 @@ export async function getSimulatorChannel(channelId: string): Promise<Channel> {
     throw new AppError('not_found:No active simulator channel with this id.');
   }
   return channel;
+}
+
+/** The simulator channels as the phone view lists them. */
+export async function listSimulatorChannelDtos(): Promise<SimulatorChannelDto[]> {
+  return (await listSimulatorChannels(getDb())).map(toSimulatorChannelDto);
 }

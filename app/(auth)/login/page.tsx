@@ -23,6 +23,14 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           </div>
         </div>
         <LoginForm next={next ?? null} demo={demo} />
+        {getConfig().embedded && getConfig().simulatorEnabled && (
+          <p className="mt-6 border-t border-slate-100 pt-4 text-center text-sm text-slate-600">
+            No WhatsApp at hand?{' '}
+            <a href="/simulator" className="font-medium text-brand-700 hover:underline" data-testid="login-simulator-link">
+              Play a customer in the simulator
+            </a>
+          </p>
+        )}
       </div>
     </main>
   );

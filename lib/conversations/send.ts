@@ -168,16 +168,20 @@ async function outboundValues(db: Db, actor: Actor, conversation: Conversation, 
 
 const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
 
-/** The template's placeholders ({{1}}, {{2}}, ...), each with a non-empty value; nothing else. */
+/**
+ * Every placeholder of the body ({{1}}, {{2}}, ...) needs a value. Variables the Content API lists
+ * outside the body (a media URL, a button) may be given too; Twilio uses their defaults otherwise.
+ */
 function checkTemplateVariables(template: Template, given: Record<string, string>): Record<string, string> {
-  const names = new Set([...template.body.matchAll(PLACEHOLDER)].map((m) => m[1]!));
-  const missing = [...names].filter((n) => !given[n]?.trim());
+  const inBody = new Set([...template.body.matchAll(PLACEHOLDER)].map((m) => m[1]!));
+  const known = new Set([...inBody, ...Object.keys(template.variables ?? {})]);
+  const missing = [...inBody].filter((n) => !given[n]?.trim());
   if (missing.length) {
     throw new AppError(`validation_failed:Fill in the template variable${missing.length > 1 ? 's' : ''} ${missing.map((n) => `{{${n}}}`).join(', ')}.`);
   }
-  const unknown = Object.keys(given).filter((k) => !names.has(k));
+  const unknown = Object.keys(given).filter((k) => !known.has(k));
   if (unknown.length) throw new AppError(`validation_failed:This template has no variable ${unknown.map((n) => `{{${n}}}`).join(', ')}.`);
-  return Object.fromEntries([...names].map((n) => [n, given[n]!]));
+  return Object.fromEntries(Object.entries(given).filter(([k, v]) => inBody.has(k) || v.trim()));
 }
 
 export function renderTemplate(body: string, variables: Record<string, string>): string {

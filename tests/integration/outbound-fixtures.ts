@@ -58,7 +58,7 @@ export function fixtures(app: TestApp) {
         .returning();
       return { conversation: c!, contact: contact! };
     },
-    async template(values: { body: string; status?: 'approved' | 'pending'; channelId?: string | null }) {
+    async template(values: { body: string; status?: 'approved' | 'pending'; channelId?: string | null; variables?: Record<string, string> }) {
       const [t] = await db()
         .insert(templates)
         .values({
@@ -68,6 +68,7 @@ export function fixtures(app: TestApp) {
           body: values.body,
           status: values.status ?? 'approved',
           channelId: values.channelId ?? null,
+          variables: values.variables ?? {},
         })
         .returning();
       return t!;

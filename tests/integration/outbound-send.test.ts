@@ -148,6 +148,14 @@ describe('sending through Twilio (Prism with Twilio’s OpenAPI contract)', () =
     expect(((await missing.json()) as { error: { message: string } }).error.message).toContain('{{1}}');
     const unknown = await post(conversation.id, { clientId: randomUUID(), templateId: approved.id, variables: { '1': 'a', '9': 'b' } });
     expect(unknown.status).toBe(400);
+    // A variable the Content API declares outside the body (e.g. in a button URL) may be given.
+    const withButton = await fx.template({ body: 'Hola {{1}}', variables: { '1': 'Nombre', '2': 'pedido-123' } });
+    const ok = await post(conversation.id, { clientId: randomUUID(), templateId: withButton.id, variables: { '1': 'Ana', '2': 'A-9' } });
+    expect(ok.status).toBe(201);
+    const { id } = (await ok.json()) as MessageDto;
+    await fx.waitForMessage(id, (m) => m.status === 'queued');
+    const [req] = mock.messagesWhere((p) => p.get('ContentSid') === withButton.contentSid);
+    expect(JSON.parse(req!.params.get('ContentVariables')!)).toEqual({ '1': 'Ana', '2': 'A-9' });
   });
 });
 

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { simulatorMessages, type Channel, type User } from '@/db/schema';
+import { queueMembers, simulatorMessages, type Channel, type User } from '@/db/schema';
 import { setFailNextErrorCode } from '@/db/queries/simulator';
 import type { MessageDto } from '@/lib/conversations/dto';
+import { markSeenByCustomer } from '@/lib/simulator/delivery';
 import { startTestApp, type TestApp } from '../helpers/app';
+import { connectSocket, type TestSocket } from '../helpers/routing';
 import { fixtures } from './outbound-fixtures';
 
 // The built-in simulator plays Twilio through the same SDK, signed status callbacks and media fetch:
@@ -28,7 +30,11 @@ beforeAll(async () => {
   const queue = await fx.queue([agent.id]);
   channel = await fx.channel(queue.id, { provider: 'simulator' });
 });
-afterAll(() => app?.close());
+const sockets: TestSocket[] = [];
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await app?.close();
+});
 
 async function send(json: Record<string, unknown>) {
   const { conversation } = await fx.conversation({ channelId: channel.id, queueId: channel.queueId, assigneeId: agent.id });
@@ -62,5 +68,37 @@ describe('sending through a simulator channel', () => {
     const failed = await fx.waitForMessage(created.id, (m) => m.status === 'failed');
     expect(failed.errorCode).toBe('63024');
     expect(failed.errorReason).toBe('This number is not on WhatsApp (or cannot receive WhatsApp messages).');
+  });
+});
+
+describe('live ticks', () => {
+  it('the assignee sees the reply appear and its ticks move forward (pending → sent → delivered → read); a colleague of the same queue sees none of it', async () => {
+    const colleague = await app.createUser({ role: 'agent' });
+    await app.runtime.db.db.insert(queueMembers).values({ queueId: channel.queueId, userId: colleague.id });
+    const colleagueSocket = connectSocket(app.url, await app.tokenFor(colleague.email, colleague.password));
+    const mine = connectSocket(app.url, token);
+    sockets.push(colleagueSocket, mine);
+    await Promise.all([mine.ready, colleagueSocket.ready]);
+
+    const clientId = randomUUID();
+    const { conversation } = await fx.conversation({ channelId: channel.id, queueId: channel.queueId, assigneeId: agent.id });
+    const res = await app.fetch(`/api/v1/conversations/${conversation.id}/messages`, { method: 'POST', token, json: { clientId, text: 'Live ticks' } });
+    const { id } = (await res.json()) as MessageDto;
+    const ofIt = (type: string, status?: string) => (r: { type: string; payload: Record<string, unknown> }) =>
+      r.type === type && (r.payload.message as MessageDto | undefined)?.id === id && (!status || (r.payload.message as MessageDto).status === status);
+
+    const created = await mine.waitFor(ofIt('message.created'));
+    expect((created.payload.message as MessageDto).clientId).toBe(clientId);
+    await mine.waitFor(ofIt('message.updated', 'sent'), 15_000);
+    const sent = await fx.waitForMessage(id, (m) => m.status === 'sent');
+    await markSeenByCustomer({ channel, sids: [sent.providerMessageId!], status: 'read' });
+    await mine.waitFor(ofIt('message.updated', 'read'), 15_000);
+
+    const rank = ['pending', 'queued', 'sent', 'delivered', 'read'];
+    const seen = mine.received.filter((r) => (r.payload.message as MessageDto | undefined)?.id === id).map((r) => (r.payload.message as MessageDto).status);
+    expect(seen[0]).toBe('pending');
+    expect(seen).toContain('delivered');
+    for (let i = 1; i < seen.length; i++) expect(rank.indexOf(seen[i]!)).toBeGreaterThanOrEqual(rank.indexOf(seen[i - 1]!));
+    expect(colleagueSocket.received.some((r) => (r.payload.message as MessageDto | undefined)?.id === id)).toBe(false);
   });
 });

@@ -261,6 +261,8 @@ export const messages = pgTable(
     // Admin channel list: messages per channel in the last 24 h.
     index('messages_channel_created_idx').on(t.channelId, t.createdAt),
     index('messages_search_idx').using('gin', t.searchVector),
+    // History word search within a period: ANDed with the GIN hits.
+    index('messages_created_idx').on(t.createdAt),
     index('messages_author_idx').on(t.authorId, t.conversationId).where(sql`${t.authorId} is not null`),
     index('messages_failed_idx').on(t.createdAt).where(sql`${t.status} in ('failed', 'undelivered')`),
   ],

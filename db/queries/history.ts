@@ -13,7 +13,7 @@ export type HistoryFilter = {
   contactPhone?: string;
   /** Words of the contact's name, each matched as a prefix. */
   contactName?: string;
-  /** Words in the messages (websearch syntax), language-aware. */
+  /** Words in the messages (websearch syntax), language-aware; with from/to, written in that period. */
   q?: string;
 };
 
@@ -60,6 +60,7 @@ export function namePrefixQuery(text: string): string | null {
   return words.length ? words.slice(0, 8).map((w) => `${w}:*`).join(' & ') : null;
 }
 
+/** Conversation-level conditions (everything but the words). */
 function conditions(f: HistoryFilter): SQL[] {
   const where: SQL[] = [];
   if (f.from) where.push(sql`c.created_at >= ${f.from.toISOString()}::timestamptz`);
@@ -81,20 +82,33 @@ function conditions(f: HistoryFilter): SQL[] {
     if (q) where.push(sql`to_tsvector('simple'::regconfig, coalesce(ct.name, '')) @@ to_tsquery('simple'::regconfig, ${q})`);
     else where.push(sql`false`);
   }
-  if (f.q) {
-    // The OR of the three configs' queries is what the GIN index answers; the conversation's own
-    // language then decides (a Spanish chat is matched with Spanish stemming).
-    const any = sql`(websearch_to_tsquery('english'::regconfig, ${f.q}) || websearch_to_tsquery('spanish'::regconfig, ${f.q}) || websearch_to_tsquery('simple'::regconfig, ${f.q}))`;
-    const own = sql`(case
-      when lower(c.language) = 'en' or lower(c.language) like 'en-%' or lower(c.language) like 'en\\_%' then websearch_to_tsquery('english'::regconfig, ${f.q})
-      when lower(c.language) = 'es' or lower(c.language) like 'es-%' or lower(c.language) like 'es\\_%' then websearch_to_tsquery('spanish'::regconfig, ${f.q})
-      else websearch_to_tsquery('simple'::regconfig, ${f.q}) end)`;
-    where.push(
-      sql`exists (select 1 from messages qm where qm.conversation_id = c.id and qm.search_vector @@ ${any} and qm.search_vector @@ ${own})`,
-    );
-  }
   return where;
 }
+
+// The OR of the three configs' queries is what the GIN index answers; the conversation's own
+// language then decides (a Spanish chat is matched with Spanish stemming).
+const anyQuery = (q: string) =>
+  sql`(websearch_to_tsquery('english'::regconfig, ${q}) || websearch_to_tsquery('spanish'::regconfig, ${q}) || websearch_to_tsquery('simple'::regconfig, ${q}))`;
+const ownQuery = (q: string, language: SQL) => sql`(case
+  when lower(${language}) = 'en' or lower(${language}) like 'en-%' or lower(${language}) like 'en\\_%' then websearch_to_tsquery('english'::regconfig, ${q})
+  when lower(${language}) = 'es' or lower(${language}) like 'es-%' or lower(${language}) like 'es\\_%' then websearch_to_tsquery('spanish'::regconfig, ${q})
+  else websearch_to_tsquery('simple'::regconfig, ${q}) end)`;
+
+// With a period, the words must also have been written in it (and the chat started in it).
+const writtenIn = (f: HistoryFilter) => sql`
+  ${f.from ? sql`and qm.created_at >= ${f.from.toISOString()}::timestamptz` : sql``}
+  ${f.to ? sql`and qm.created_at < ${f.to.toISOString()}::timestamptz` : sql``}`;
+
+/** Conversations (by id) with a message matching `q` in their own language: the GIN-driven way in. */
+const wordHits = (f: HistoryFilter & { q: string }) => sql`
+  select distinct qm.conversation_id from messages qm join conversations qc on qc.id = qm.conversation_id
+  where qm.search_vector @@ ${anyQuery(f.q)} and qm.search_vector @@ ${ownQuery(f.q, sql`qc.language`)} ${writtenIn(f)}`;
+
+/** Whether conversation `c` has a message matching `q` (probed through its own messages). */
+const hasWord = (f: HistoryFilter & { q: string }) =>
+  // coalesce() keeps the planner off the GIN index here: probing a conversation's few messages is cheaper.
+  sql`exists (select 1 from messages qm where qm.conversation_id = c.id
+    and coalesce(qm.search_vector, ''::tsvector) @@ ${ownQuery(f.q, sql`c.language`)} ${writtenIn(f)})`;
 
 /**
  * One page of conversations matching the filter, newest first, keyset-paged on (created_at, id):
@@ -106,17 +120,46 @@ export async function searchHistory(
 ): Promise<HistoryRow[]> {
   const where = conditions(filter);
   if (after) where.push(sql`(c.created_at, c.id) < (${after.createdAt}::timestamptz, ${after.id}::uuid)`);
+  if (!filter.q) return selectPage(db, { where, limit });
+  // Words: two plans, chosen by what the data says rather than by the planner's guess.
+  // 1. Walk the newest conversations of the filter and probe their messages: fast when the words
+  //    are common (the page fills within the window). Exact: the window is a prefix of the order.
+  const window = Math.max(200, limit * 4);
+  const probed = await selectPage(db, { where, limit, window, match: hasWord({ ...filter, q: filter.q }) });
+  if (probed.length >= limit) return probed;
+  // 2. Otherwise the words are rare: start from the GIN index's hits within the period.
+  return selectPage(db, { where: [...where, sql`c.id in (select conversation_id from hits)`], limit, hits: wordHits({ ...filter, q: filter.q }) });
+}
+
+async function selectPage(
+  db: Db,
+  { where, limit, window, match, hits }: { where: SQL[]; limit: number; window?: number; match?: SQL; hits?: SQL },
+): Promise<HistoryRow[]> {
   const whereSql = where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``;
+  const candidates = window
+    ? sql`win as materialized (
+        select c.id, c.created_at, c.status, c.language, c.assigned_at, c.first_response_at, c.closed_at, c.close_reason,
+          c.channel_id, c.queue_id, c.assignee_id, c.contact_id, ct.name as contact_name, ct.phone as contact_phone
+        from conversations c join contacts ct on ct.id = c.contact_id ${whereSql}
+        order by c.created_at desc, c.id desc limit ${window}
+      ),
+      page as (
+        select * from win c ${match ? sql`where ${match}` : sql``}
+        order by c.created_at desc, c.id desc
+        limit ${limit}
+      )`
+    : sql`${hits ? sql`hits as materialized (${hits}),` : sql``}
+      page as (
+        select c.id, c.created_at, c.status, c.language, c.assigned_at, c.first_response_at, c.closed_at, c.close_reason,
+          c.channel_id, c.queue_id, c.assignee_id, c.contact_id, ct.name as contact_name, ct.phone as contact_phone
+        from conversations c
+        join contacts ct on ct.id = c.contact_id
+        ${whereSql}
+        order by c.created_at desc, c.id desc
+        limit ${limit}
+      )`;
   const result = await db.execute(sql`
-    with page as (
-      select c.id, c.created_at, c.status, c.language, c.assigned_at, c.first_response_at, c.closed_at, c.close_reason,
-        c.channel_id, c.queue_id, c.assignee_id, c.contact_id, ct.name as contact_name, ct.phone as contact_phone
-      from conversations c
-      join contacts ct on ct.id = c.contact_id
-      ${whereSql}
-      order by c.created_at desc, c.id desc
-      limit ${limit}
-    )
+    with ${candidates}
     select p.id, p.status, p.language,
       ${iso(sql`p.created_at`)} as "createdAt",
       ${iso(sql`p.assigned_at`)} as "assignedAt",
@@ -142,10 +185,11 @@ export async function searchHistory(
 /** How many conversations match (export progress). */
 export async function countHistory(db: Db, { filter }: { filter: HistoryFilter }): Promise<number> {
   const where = conditions(filter);
+  if (filter.q) where.push(sql`c.id in (select conversation_id from hits)`);
   const whereSql = where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``;
-  const result = await db.execute(
-    sql`select count(*)::int as n from conversations c join contacts ct on ct.id = c.contact_id ${whereSql}`,
-  );
+  const result = await db.execute(sql`
+    ${filter.q ? sql`with hits as materialized (${wordHits({ ...filter, q: filter.q })})` : sql``}
+    select count(*)::int as n from conversations c join contacts ct on ct.id = c.contact_id ${whereSql}`);
   return rowsOf<{ n: number }>(result)[0]?.n ?? 0;
 }
 

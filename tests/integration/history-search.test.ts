@@ -126,8 +126,11 @@ describe('history search: filters combined', () => {
     expect(ids(await search({ contact: '+34612345678', queueId: s.queues.sales.id }))).toEqual([c5.id]);
     expect(ids(await search({ agentId: s.users.alice.id, from: '2026-03-01T00:00:00Z', to: '2026-04-01T00:00:00Z', q: 'refund' }))).toEqual([c1.id]);
     expect(
-      ids(await search({ agentId: s.users.alice.id, status: 'closed', channelId: s.channels.en.id, contact: 'john', q: 'order', from: '2026-03-02T10:00:00Z', to: '2026-03-02T10:00:01Z' })),
+      ids(await search({ agentId: s.users.alice.id, status: 'closed', channelId: s.channels.en.id, contact: 'john', q: 'order', from: '2026-03-02T10:00:00Z', to: '2026-03-02T10:01:00Z' })),
     ).toEqual([c1.id]);
+    // With a period, the words must have been written in it: "Refunds take three days" came 80 s in.
+    expect(ids(await search({ q: 'days', from: '2026-03-02T10:00:00Z', to: '2026-03-02T10:01:00Z' }))).toEqual([]);
+    expect(ids(await search({ q: 'days', from: '2026-03-02T10:00:00Z', to: '2026-03-02T10:02:00Z' }))).toEqual([c1.id]);
     expect(ids(await search({ agentId: s.users.bob.id, status: 'waiting' }))).toEqual([]);
   });
 

@@ -40,6 +40,12 @@ if (process.env.DATABASE_URL) {
   };
 }
 
+// Tests that must set up state no API offers (e.g. a 24-hour window that closed yesterday) read
+// the database URL from here; with PGlite the database lives inside the server process only.
+fs.mkdirSync('test-results', { recursive: true });
+const stateFile = `test-results/e2e-server-${port}.json`;
+fs.writeFileSync(stateFile, JSON.stringify({ databaseUrl: process.env.DATABASE_URL ? env.DATABASE_URL : null, dataDir }));
+
 if (!dev && !fs.existsSync('.next/BUILD_ID')) {
   const r = spawnSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], {
     stdio: 'inherit',
@@ -52,7 +58,24 @@ const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { stdio:
 const stop = async (code) => {
   await dropDb();
   fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(stateFile, { force: true });
   process.exit(code);
 };
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill('SIGTERM'));
+// If the test runner dies without stopping us (killed, timed out), stop too instead of lingering.
+const runnerPid = (() => {
+  try {
+    const stat = fs.readFileSync(`/proc/${process.ppid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return 0;
+  }
+})();
+setInterval(() => {
+  try {
+    if (runnerPid > 1) process.kill(runnerPid, 0);
+  } catch {
+    child.kill('SIGTERM');
+  }
+}, 2000).unref();
 child.on('exit', (code) => void stop(code ?? 0));

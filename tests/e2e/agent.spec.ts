@@ -1,0 +1,198 @@
+import fs from 'node:fs';
+import postgres from 'postgres';
+import { expect, test } from './fixtures';
+import { InboxPage } from '../pages/inbox-page';
+import { SimulatorApi, randomCustomer } from '../pages/simulator-api';
+
+const shots = 'test-results/screens';
+
+/** The e2e server's database URL when it runs on Postgres (CI); null with the embedded PGlite. */
+function e2eDatabaseUrl(): string | null {
+  const file = `test-results/e2e-server-${process.env.E2E_PORT}.json`;
+  if (!fs.existsSync(file)) return null;
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { databaseUrl: string | null }).databaseUrl;
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('a customer message appears live; the agent accepts, replies, and sees the ticks go to read', async ({ loginAs }) => {
+  const agentPage = await loginAs('agent');
+  const supervisor = await loginAs('supervisor');
+  const sim = new SimulatorApi(supervisor.request);
+  const inbox = new InboxPage(agentPage);
+  await inbox.goto();
+  await inbox.setPresence('available');
+
+  const channel = await sim.channel('en');
+  const customer = randomCustomer();
+  await sim.send(channel.id, { from: customer, profileName: 'Grace Hopper', text: 'Hi! My order *#1234* has not arrived 📦' });
+
+  // Arrives without a reload, in the waiting list, with its preview and language.
+  await expect(inbox.waiting('Grace Hopper')).toBeVisible();
+  await expect(inbox.waiting('Grace Hopper').getByTestId('conversation-preview')).toContainText('My order #1234 has not arrived');
+  await agentPage.screenshot({ path: `${shots}/agent-waiting.png` });
+
+  await inbox.accept('Grace Hopper');
+  await expect(inbox.inbound('has not arrived')).toBeVisible();
+  await expect(inbox.inbound('has not arrived').locator('strong')).toHaveText('#1234');
+  await expect(agentPage.getByTestId('window-countdown')).toContainText(/2[34]h \d+m left/);
+
+  await inbox.reply('Sorry about that, Grace! Checking now.');
+  const reply = inbox.outbound('Checking now');
+  await expect(reply).toHaveCount(1);
+  await expect(reply.getByTestId('ticks')).toHaveAttribute('data-status', /sent|delivered|read/);
+
+  // The customer's phone shows it; reading it sends delivered then read back to Parley.
+  let sid = '';
+  await expect
+    .poll(async () => {
+      const msgs = await sim.inbox(channel.id, customer);
+      sid = msgs.find((m) => m.body?.includes('Checking now'))?.sid ?? '';
+      return sid;
+    })
+    .not.toBe('');
+  await sim.read(channel.id, [sid]);
+  await expect(reply.getByTestId('ticks')).toHaveAttribute('data-status', 'read');
+  await agentPage.screenshot({ path: `${shots}/agent-reply-read.png` });
+
+  // A double Enter sends once.
+  await inbox.input().fill('Only once please');
+  await inbox.input().press('Enter');
+  await inbox.input().press('Enter');
+  await expect(inbox.outbound('Only once please')).toHaveCount(1);
+});
+
+test('"/" offers the Spanish quick replies on a Spanish chat, with the fields filled in', async ({ loginAs }) => {
+  const admin = await loginAs('admin');
+  const created = await admin.request.post('/api/v1/quick-replies', {
+    data: { shortcut: `saludo${Date.now() % 10000}`, language: 'es', text: 'Hola {{contact.name}}, soy {{agent.name}}. ¿En qué puedo ayudarte?' },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  await admin.request.post('/api/v1/quick-replies', {
+    data: { shortcut: `hello${Date.now() % 10000}`, language: 'en', text: 'Hello {{contact.name}}!' },
+  });
+
+  const page = await loginAs('agente');
+  const inbox = new InboxPage(page);
+  await inbox.goto();
+  await inbox.setPresence('available');
+  const sim = new SimulatorApi(admin.request);
+  const channel = await sim.channel('es');
+  await sim.send(channel.id, { from: randomCustomer('+3461'), profileName: 'Mercedes Sosa', text: 'Hola, ¿tienen envío a Madrid?' });
+
+  // Soporte assigns to the least busy Spanish speaker: it lands in "My chats" (or is offered first).
+  const item = inbox.chat('Mercedes Sosa');
+  await expect(item).toBeVisible();
+  if (await item.getByTestId('accept').isVisible()) await item.getByTestId('accept').click();
+  await inbox.mine('Mercedes Sosa').click();
+
+  await inbox.input().fill('/');
+  const options = page.getByTestId('quick-reply-option');
+  await expect(options.first()).toBeVisible();
+  await expect(page.getByTestId('quick-replies')).not.toContainText('Hello');
+  await expect(options.filter({ hasText: 'saludo' }).first()).toContainText('Hola Mercedes Sosa, soy Lucía Agente');
+  await page.screenshot({ path: `${shots}/agent-quick-replies-es.png` });
+  await inbox.input().press('Enter');
+  await expect(inbox.input()).toHaveValue(/^Hola Mercedes Sosa, soy Lucía Agente\./);
+  await inbox.input().press('Enter');
+  await expect(inbox.outbound('¿En qué puedo ayudarte?')).toBeVisible();
+});
+
+test('images both ways; an oversize or wrong file is refused at once with its reason', async ({ loginAs }) => {
+  const page = await loginAs('agent');
+  const supervisor = await loginAs('supervisor');
+  const sim = new SimulatorApi(supervisor.request);
+  const inbox = new InboxPage(page);
+  await inbox.goto();
+  await inbox.setPresence('available');
+  const channel = await sim.channel('en');
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+    'base64',
+  );
+  await sim.sendFile(channel.id, { from: randomCustomer(), profileName: 'Ada Lovelace', text: 'Photo of the box', file: { name: 'box.png', mimeType: 'image/png', buffer: png } });
+  await expect(inbox.waiting('Ada Lovelace')).toBeVisible();
+  await inbox.accept('Ada Lovelace');
+  await expect(inbox.inbound('Photo of the box').getByTestId('attachment-image')).toBeVisible();
+
+  // Refused before any upload: 17 MB, a 6 MB image, an .exe.
+  const fileInput = page.getByTestId('file-input');
+  await fileInput.setInputFiles({ name: 'huge.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(17 * 1024 * 1024) });
+  await expect(page.getByTestId('file-error')).toContainText('up to 16 MB');
+  await page.screenshot({ path: `${shots}/agent-oversize-refused.png` });
+  await fileInput.setInputFiles({ name: 'big.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(6 * 1024 * 1024) });
+  await expect(page.getByTestId('file-error')).toContainText('images up to 5 MB');
+  await fileInput.setInputFiles({ name: 'setup.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') });
+  await expect(page.getByTestId('file-error')).toContainText('does not accept this type');
+
+  await fileInput.setInputFiles({ name: 'label.png', mimeType: 'image/png', buffer: png });
+  await expect(page.getByTestId('attachment-chip')).toContainText('label.png');
+  await inbox.input().fill('Here is your return label');
+  await inbox.input().press('Enter');
+  const sent = inbox.outbound('return label');
+  await expect(sent.getByTestId('attachment-image')).toBeVisible();
+  await expect(sent.getByTestId('ticks')).toHaveAttribute('data-status', /sent|delivered|read/);
+});
+
+test('a send the provider refuses shows failed with the readable reason', async ({ loginAs }) => {
+  const page = await loginAs('agent');
+  const supervisor = await loginAs('supervisor');
+  const sim = new SimulatorApi(supervisor.request);
+  const inbox = new InboxPage(page);
+  await inbox.goto();
+  await inbox.setPresence('available');
+  const channel = await sim.channel('en');
+  await sim.send(channel.id, { from: randomCustomer(), profileName: 'Alan Turing', text: 'Can you call me back?' });
+  await inbox.accept('Alan Turing');
+  await sim.failNext(channel.id, '63024');
+  await inbox.reply('We will call you at 5pm.');
+  const failed = inbox.outbound('call you at 5pm');
+  await expect(failed.getByTestId('ticks')).toHaveAttribute('data-status', 'failed');
+  await expect(failed.getByTestId('failure-reason')).toContainText('not on WhatsApp');
+  await page.screenshot({ path: `${shots}/agent-failed-send.png` });
+});
+
+test('after 24 hours of customer silence only templates can be sent', async ({ loginAs }) => {
+  const databaseUrl = e2eDatabaseUrl();
+  test.skip(!databaseUrl, 'needs the e2e database (Postgres, as in CI) to move the last customer message back in time');
+  const admin = await loginAs('admin');
+  const sim = new SimulatorApi(admin.request);
+  const channel = await sim.channel('en');
+  const tpl = await admin.request.post('/api/v1/templates', {
+    data: {
+      channelId: channel.id,
+      contentSid: `HX${Date.now().toString(16).padStart(32, '0').slice(-32)}`,
+      name: 'order_update',
+      language: 'en',
+      category: 'UTILITY',
+      body: 'Hi {{1}}, your order {{2}} has shipped.',
+      variables: { '1': 'name', '2': 'order' },
+      status: 'approved',
+    },
+  });
+  expect(tpl.status(), await tpl.text()).toBe(201);
+
+  const page = await loginAs('agent');
+  const inbox = new InboxPage(page);
+  await inbox.goto();
+  await inbox.setPresence('available');
+  await sim.send(channel.id, { from: randomCustomer(), profileName: 'Katherine Johnson', text: 'Any news?' });
+  await inbox.accept('Katherine Johnson');
+
+  const sql = postgres(databaseUrl!, { max: 1 });
+  await sql`update conversations c set last_inbound_at = now() - interval '25 hours'
+              from contacts k where k.id = c.contact_id and k.name = 'Katherine Johnson'`;
+  await sql.end();
+  await page.reload();
+  await inbox.mine('Katherine Johnson').click();
+
+  await expect(page.getByTestId('window-closed')).toContainText('only allows an approved template');
+  await expect(inbox.input()).toHaveCount(0);
+  await page.getByTestId('template-option').filter({ hasText: 'order_update' }).click();
+  await page.getByTestId('template-var-1').fill('Katherine');
+  await page.getByTestId('template-var-2').fill('#42');
+  await expect(page.getByTestId('template-preview')).toContainText('Hi Katherine, your order #42 has shipped.');
+  await page.screenshot({ path: `${shots}/agent-window-closed.png` });
+  await page.getByTestId('send').click();
+  await expect(inbox.outbound('your order #42 has shipped')).toBeVisible();
+});

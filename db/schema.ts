@@ -399,6 +399,8 @@ export const simulatorMessages = pgTable(
     body: text(),
     contentSid: text(),
     contentVariables: jsonb().$type<Record<string, string>>(),
+    // Quick-reply buttons of the template sent (sample templates of simulator accounts).
+    templateActions: jsonb().$type<{ title: string; id: string }[]>(),
     media: jsonb().$type<SimulatorMedia[]>().notNull().default([]),
     location: jsonb().$type<MessageLocation>(),
     button: jsonb().$type<{ text: string; payload: string }>(),

@@ -57,7 +57,7 @@ export function useList<T>(path: string, { pollMs }: { pollMs?: number } = {}) {
     }
   }, [path]);
   useEffect(() => {
-    // eslint-disable-next-line react-hooks/set-state-in-effect -- loading the list is this effect's purpose
+     
     void reload();
     if (!pollMs) return;
     const t = setInterval(() => void reload(), pollMs);

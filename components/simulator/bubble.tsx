@@ -56,10 +56,12 @@ export function Bubble({
   m,
   quoted,
   onReply,
+  onTap,
 }: {
   m: SimulatorMessageDto;
   quoted?: SimulatorMessageDto;
   onReply: (m: SimulatorMessageDto) => void;
+  onTap: (m: SimulatorMessageDto, action: { title: string; id: string }) => void;
 }) {
   const mine = m.direction === 'from_customer';
   const failed = m.status === 'failed';
@@ -116,6 +118,21 @@ export function Bubble({
           {time(m.createdAt)}
           {mine && <CustomerTicks m={m} />}
         </div>
+        {!failed && m.template && m.template.actions.length > 0 && (
+          <div className="-mx-2.5 -mb-1.5 mt-1 divide-y divide-black/5 border-t border-black/10">
+            {m.template.actions.map((a) => (
+              <button
+                key={a.id}
+                type="button"
+                className="block w-full py-1.5 text-center text-sm font-medium text-sky-600 hover:bg-black/5"
+                onClick={() => onTap(m, a)}
+                data-testid="sim-template-button"
+              >
+                {a.title}
+              </button>
+            ))}
+          </div>
+        )}
         {!failed && (
           <button
             type="button"

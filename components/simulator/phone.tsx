@@ -45,7 +45,14 @@ export function Phone({
           </div>
         )}
         {messages.map((m) => (
-          <Bubble key={m.sid} m={m} quoted={m.replyToSid ? bySid.get(m.replyToSid) : undefined} onReply={setReplyTo} />
+          <Bubble
+            key={m.sid}
+            m={m}
+            quoted={m.replyToSid ? bySid.get(m.replyToSid) : undefined}
+            onReply={setReplyTo}
+            // WhatsApp reports a quick-reply tap with the template message as its context.
+            onTap={(msg, a) => void onSend({ button: { text: a.title, payload: a.id }, replyToSid: msg.sid })}
+          />
         ))}
         <div ref={end} />
       </div>

@@ -181,6 +181,7 @@ CREATE TABLE "simulator_messages" (
 	"body" text,
 	"content_sid" text,
 	"content_variables" jsonb,
+	"template_actions" jsonb,
 	"media" jsonb DEFAULT '[]'::jsonb NOT NULL,
 	"location" jsonb,
 	"button" jsonb,

@@ -120,7 +120,8 @@ export async function deliverMessage(db: Db, data: SendJobData): Promise<void> {
   let published: PublishedEvent[] = [];
   const stored = await db.transaction(async (tx) => {
     const row = await recordProviderMessageId(tx, { id: message.id, providerMessageId: result.providerMessageId });
-    const event = row ? await messageUpdatedEvent(tx, row, found.conversation) : null;
+    // The audience is read again: the chat may have been transferred while the request was out.
+    const event = row ? await messageUpdatedEvent(tx, row) : null;
     if (event) published = await recordEvents(tx, [event]);
     return row;
   });

@@ -16,7 +16,7 @@ export type SimulatorMessageDto = {
   customerPhone: string;
   profileName: string | null;
   body: string | null;
-  template: { contentSid: string; variables: Record<string, string> | null } | null;
+  template: { contentSid: string; variables: Record<string, string> | null; actions: { title: string; id: string }[] } | null;
   media: { sid: string; contentType: string; filename: string | null; size: number | null; url: string | null }[];
   location: SimulatorMessage['location'];
   button: SimulatorMessage['button'];
@@ -47,7 +47,7 @@ export function toSimulatorMessageDto(m: SimulatorMessage): SimulatorMessageDto 
     customerPhone: m.customerPhone,
     profileName: m.profileName,
     body: m.body,
-    template: m.contentSid ? { contentSid: m.contentSid, variables: m.contentVariables ?? null } : null,
+    template: m.contentSid ? { contentSid: m.contentSid, variables: m.contentVariables ?? null, actions: m.templateActions ?? [] } : null,
     media: m.media.map((x) => ({
       sid: x.sid,
       contentType: x.contentType,

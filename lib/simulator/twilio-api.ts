@@ -6,6 +6,7 @@ import { channelAuthToken } from '@/lib/channels/twilio-client';
 import { getConfig } from '@/lib/config';
 import { toE164 } from '@/lib/phone';
 import { logger } from '@/lib/logger';
+import { sampleActions } from './content';
 import { deliverToCustomer } from './delivery';
 import { renderTemplate } from './templates';
 import { newSid } from './sids';
@@ -155,6 +156,7 @@ export async function createSimulatedMessage({
     body: rendered ?? body,
     contentSid,
     contentVariables,
+    templateActions: contentSid ? sampleActions(accountSid, contentSid) : null,
     media: mediaUrls.map((url) => ({ sid: newSid('ME'), url, contentType: '' })),
     status: 'queued',
     errorCode: failCode,

@@ -43,23 +43,33 @@ export class TwilioMock {
   private scripts: { match: (p: URLSearchParams) => boolean; steps: Script[] }[] = [];
 
   async start(): Promise<void> {
-    const prismPort = await freePort();
     const spec = patchedSpec(fs.existsSync(SPEC) ? SPEC : FALLBACK_SPEC);
-    this.prism = spawn(
-      path.resolve(process.cwd(), 'node_modules/.bin/prism'),
-      ['mock', '-h', '127.0.0.1', '-p', String(prismPort), '--errors', spec],
-      { stdio: 'ignore', detached: false },
-    );
-    this.prismUrl = `http://127.0.0.1:${prismPort}`;
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      try {
-        await fetch(this.prismUrl);
-        break;
-      } catch {
-        if (Date.now() > deadline || this.prism.exitCode !== null) throw new Error('Prism did not start');
-        await new Promise((r) => setTimeout(r, 300));
+    // Prism parses a 1.9 MB spec before it listens: slow on a busy machine. A port taken between
+    // freePort() and Prism's listen makes it exit: try again on another.
+    let lastOutput = '';
+    for (let attempt = 1; ; attempt++) {
+      const prismPort = await freePort();
+      const child = spawn(
+        path.resolve(process.cwd(), 'node_modules/.bin/prism'),
+        ['mock', '-h', '127.0.0.1', '-p', String(prismPort), '--errors', spec],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      this.prism = child;
+      child.stdout!.on('data', (d: Buffer) => (lastOutput = (lastOutput + d.toString()).slice(-2000)));
+      child.stderr!.on('data', (d: Buffer) => (lastOutput = (lastOutput + d.toString()).slice(-2000)));
+      this.prismUrl = `http://127.0.0.1:${prismPort}`;
+      const deadline = Date.now() + 180_000;
+      let up = false;
+      while (!up && Date.now() < deadline && child.exitCode === null) {
+        up = await fetch(this.prismUrl).then(
+          () => true,
+          () => false,
+        );
+        if (!up) await new Promise((r) => setTimeout(r, 300));
       }
+      if (up) break;
+      child.kill('SIGKILL');
+      if (attempt >= 3) throw new Error(`Prism did not start: ${lastOutput}`);
     }
     this.proxy = createServer((req, res) => {
       void this.handle(req).then(

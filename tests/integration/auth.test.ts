@@ -120,6 +120,8 @@ describe('roles', () => {
     { method: 'GET', path: '/api/v1/api-tokens', allowed: ['admin'] },
     { method: 'GET', path: '/api/v1/quick-replies', allowed: ['admin', 'supervisor', 'agent'] },
     { method: 'GET', path: '/api/v1/templates', allowed: ['admin', 'supervisor', 'agent'] },
+    { method: 'GET', path: '/api/v1/conversations', allowed: ['admin', 'supervisor', 'agent'] },
+    { method: 'GET', path: '/api/v1/me/queues', allowed: ['admin', 'supervisor', 'agent'] },
   ];
 
   for (const row of matrix) {

@@ -41,7 +41,7 @@ beforeAll(async () => {
   };
   queue = await fx.queue([agent.id, other.id]);
   channel = await fx.channel(queue.id);
-});
+}, 300_000);
 afterAll(async () => {
   await app?.close();
   await mock?.stop();

@@ -42,7 +42,7 @@ function setEnv(env: Record<string, string | undefined>) {
 const tables = ['users', 'channels', 'queues', 'queue_members', 'contacts', 'conversations', 'messages', 'attachments'];
 
 describe('migrations', () => {
-  const drivers = ['pglite', ...(baseDatabaseUrl ? ['postgres'] : [])] as const;
+  const drivers: ('pglite' | 'postgres')[] = ['pglite', ...(baseDatabaseUrl ? (['postgres'] as const) : [])];
   for (const driver of drivers) {
     it(`create the whole schema on an empty ${driver} database, and running them again changes nothing`, async () => {
       const t = await createTestDatabase({ driver, migrate: false });

@@ -118,7 +118,7 @@ export function connectSocket(url: string, token: string, opts: { since?: number
     socket,
     received,
     ready,
-    waitFor: (pred, timeoutMs = 10_000) => {
+    waitFor: (pred, timeoutMs = 30_000) => {
       const hit = received.find(pred);
       if (hit) return Promise.resolve(hit);
       return new Promise((resolve, reject) => {

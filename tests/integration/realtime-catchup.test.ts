@@ -28,7 +28,7 @@ async function queueEventIds(queueId: string, since: number): Promise<number[]> 
     .map((r) => r.id);
 }
 
-describe('catch-up with auth.since', () => {
+describe('catch-up with auth.since', { timeout: 120_000 }, () => {
   it('replays what a client missed while away, in order, only what it may see, then live events', async () => {
     const mine = await createQueueWithAgents(app, { agents: [{}] });
     const other = await createQueueWithAgents(app, { agents: [{}] });

@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => app?.close());
 
-describe('presence', () => {
+describe('presence', { timeout: 120_000 }, () => {
   it('PUT /me/presence validates and reports load; agent.updated reaches the agent', async () => {
     const { agents } = await createQueueWithAgents(app, { agents: [{ maxChats: 3 }] });
     const bad = await app.fetch('/api/v1/me/presence', { method: 'PUT', token: agents[0]!.token, json: { presence: 'busy' } });

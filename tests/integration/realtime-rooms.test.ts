@@ -31,7 +31,7 @@ const open = async (token: string, since?: number) => {
 const about = (id: string) => (r: { payload: Record<string, unknown> }) =>
   (r.payload.conversation as { id?: string } | undefined)?.id === id || r.payload.conversationId === id;
 
-describe('socket rooms', () => {
+describe('socket rooms', { timeout: 120_000 }, () => {
   it('refuses a handshake without a valid token', async () => {
     const s = connectIo(app.url, { transports: ['websocket'], reconnection: false, auth: { token: 'prl_nope' } });
     const err = await new Promise<Error>((resolve) => s.once('connect_error', resolve));

@@ -17,7 +17,7 @@ const assigned = (id: string) =>
     return c.assigneeId ?? c.offeredToId ? c : undefined;
   });
 
-describe('least_busy', () => {
+describe('least_busy', { timeout: 120_000 }, () => {
   it('prefers a member who speaks the chat’s language, even a busier one', async () => {
     const { agents, ch, queue } = await createQueueWithAgents(app, {
       routingRule: 'least_busy',

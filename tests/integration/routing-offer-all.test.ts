@@ -12,7 +12,7 @@ afterAll(() => app?.close());
 
 const accept = (token: string, id: string) => post(app, `/api/v1/conversations/${id}/accept`, token);
 
-describe('offer_all', () => {
+describe('offer_all', { timeout: 120_000 }, () => {
   it('offers a waiting chat to the queue; of simultaneous accepts exactly one wins', async () => {
     const { agents, ch, queue } = await createQueueWithAgents(app, { agents: [{}, {}, {}, {}] });
     for (const a of agents) await setPresence(app, a, 'available');

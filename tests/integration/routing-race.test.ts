@@ -24,7 +24,7 @@ async function loads(ids: string[]) {
   return out;
 }
 
-describe('no agent over its limit, no chat assigned twice, under concurrency', () => {
+describe('no agent over its limit, no chat assigned twice, under concurrency', { timeout: 120_000 }, () => {
   it('offer_all: every agent accepts every chat at once, while a supervisor transfers chats to them', { timeout: 180_000 }, async () => {
     const { agents, ch } = await createQueueWithAgents(app, { agents: Array.from({ length: 8 }, () => ({ maxChats: 3 })) });
     const supervisor = await createAgent(app, { role: 'supervisor' });

@@ -30,7 +30,7 @@ async function activeChat(opts: Parameters<typeof createQueueWithAgents>[1] = { 
   return { ...setup, agent: agent!, c };
 }
 
-describe('transfer', () => {
+describe('transfer', { timeout: 120_000 }, () => {
   it('to an agent: it becomes theirs and vanishes from the previous agent; within their limit only', async () => {
     const { agent, c, queue } = await activeChat();
     const target = await createAgent(app, { name: 'Target', maxChats: 1 });
@@ -81,7 +81,7 @@ describe('transfer', () => {
   });
 });
 
-describe('resolve and auto-close', () => {
+describe('resolve and auto-close', { timeout: 120_000 }, () => {
   it('resolve closes the chat with who and when; the next message opens a new conversation', async () => {
     const { agent, c, ch } = await activeChat();
     const res = await post(app, `/api/v1/conversations/${c.id}/resolve`, agent.token);

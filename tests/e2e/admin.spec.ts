@@ -13,6 +13,9 @@ const suffix = Date.now().toString(36).slice(-4);
 test.describe('admin console', () => {
   test.skip(!twilioPort || process.env.TWILIO_CONTENT_BASE_URL !== twilioUrl, 'set TWILIO_API_BASE_URL and TWILIO_CONTENT_BASE_URL to the same http://127.0.0.1:<port> (see the comment above)');
 
+  // A cold dev server (E2E_DEV=1) compiles each settings page on first visit: minutes on a busy machine.
+  test.setTimeout(process.env.E2E_DEV === '1' ? 900_000 : 180_000);
+
   let stopTwilio: (() => Promise<void>) | undefined;
   test.beforeAll(async () => {
     stopTwilio = (await startTwilioContractMock(twilioPort)).stop;

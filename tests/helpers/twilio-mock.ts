@@ -39,11 +39,13 @@ export class TwilioMock {
   private prism?: ChildProcess;
   private proxy?: Server;
   private prismUrl = '';
+  private specDir?: string;
   /** Scripts by a predicate over the posted params, used in order; unmatched requests go to Prism. */
   private scripts: { match: (p: URLSearchParams) => boolean; steps: Script[] }[] = [];
 
   async start(): Promise<void> {
     const spec = patchedSpec(fs.existsSync(SPEC) ? SPEC : FALLBACK_SPEC);
+    this.specDir = path.dirname(spec);
     // Prism parses a 1.9 MB spec before it listens: slow on a busy machine. A port taken between
     // freePort() and Prism's listen makes it exit: try again on another.
     let lastOutput = '';
@@ -100,6 +102,7 @@ export class TwilioMock {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
       if (this.prism.exitCode === null) this.prism.kill('SIGKILL');
     }
+    if (this.specDir) fs.rmSync(this.specDir, { recursive: true, force: true });
   }
 
   private async handle(req: IncomingMessage): Promise<{ status: number; headers: Record<string, string>; body: string }> {

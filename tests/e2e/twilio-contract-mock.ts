@@ -23,7 +23,8 @@ export async function startTwilioContractMock(port: number): Promise<{ url: stri
     const p = await freePort();
     procs.push(spawn(path.resolve('node_modules/.bin/prism'), ['mock', '-h', '127.0.0.1', '-p', String(p), '--errors', path.join(SPECS, spec)], { stdio: 'ignore' }));
     const url = `http://127.0.0.1:${p}`;
-    for (const deadline = Date.now() + 90_000; Date.now() < deadline; ) {
+    // Prism parses the 2010 API spec (large) for a while, longer on a busy machine.
+    for (const deadline = Date.now() + 300_000; Date.now() < deadline; ) {
       if (await fetch(url).then(() => true, () => false)) return url;
       await new Promise((r) => setTimeout(r, 300));
     }

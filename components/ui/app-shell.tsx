@@ -7,6 +7,7 @@ const nav: { href: string; label: string; area: Area }[] = [
   { href: '/inbox', label: 'Inbox', area: 'agentWorkspace' },
   { href: '/live', label: 'Live queues', area: 'supervise' },
   { href: '/history', label: 'History', area: 'history' },
+  { href: '/reports', label: 'Reports', area: 'supervise' },
   { href: '/settings', label: 'Settings', area: 'settings' },
   { href: '/simulator', label: 'Simulator', area: 'simulator' },
 ];

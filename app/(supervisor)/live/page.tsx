@@ -1,4 +1,5 @@
-import { AppShell, EmptyState } from '@/components/ui/app-shell';
+import { AppShell } from '@/components/ui/app-shell';
+import { LiveView } from '@/components/supervisor/live-view';
 import { requirePageArea } from '@/lib/auth/page';
 
 export const dynamic = 'force-dynamic';
@@ -7,10 +8,7 @@ export default async function LivePage() {
   const actor = await requirePageArea('supervise');
   return (
     <AppShell actor={actor} active="/live">
-      <h1 className="sr-only">Live queues</h1>
-      <EmptyState title="Live queues" testId="live-home">
-        Waiting and active chats per queue, and your agents&apos; load, appear here.
-      </EmptyState>
+      <LiveView />
     </AppShell>
   );
 }

@@ -1,0 +1,21 @@
+import Link from 'next/link';
+import { AppShell } from '@/components/ui/app-shell';
+import { TranscriptView } from '@/components/history/transcript-view';
+import { requirePageArea } from '@/lib/auth/page';
+
+export const dynamic = 'force-dynamic';
+
+export default async function TranscriptPage({ params }: { params: Promise<{ id: string }> }) {
+  const actor = await requirePageArea('history');
+  const { id } = await params;
+  return (
+    <AppShell actor={actor} active="/history">
+      <div className="border-b border-slate-200 bg-white px-5 py-2 text-sm">
+        <Link href="/history" className="text-brand-700 hover:underline" data-testid="back-to-history">
+          ← Back to history
+        </Link>
+      </div>
+      <TranscriptView conversationId={id} />
+    </AppShell>
+  );
+}

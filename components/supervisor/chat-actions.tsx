@@ -1,0 +1,88 @@
+'use client';
+
+import { useState } from 'react';
+import { apiError } from '@/components/history/format';
+
+/** Transfer (to an agent or a queue) and resolve, for a supervisor looking at an open chat. */
+export function ChatActions({
+  conversationId,
+  queues,
+  agents,
+  onDone,
+}: {
+  conversationId: string;
+  queues: { id: string; name: string }[];
+  agents: { id: string; name: string; presence: string; load: number; maxChats: number }[];
+  onDone: () => void;
+}) {
+  const [target, setTarget] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function post(path: string, body?: unknown) {
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await fetch(`/api/v1/conversations/${conversationId}/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body ?? {}),
+      });
+      if (!res.ok) setError(await apiError(res));
+      else {
+        setTarget('');
+        onDone();
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="flex flex-col items-end gap-1">
+      <div className="flex items-center gap-2">
+        <select
+          value={target}
+          onChange={(e) => setTarget(e.target.value)}
+          className="rounded border border-slate-300 px-2 py-1 text-xs"
+          data-testid="transfer-target"
+          aria-label="Transfer to"
+        >
+          <option value="">Transfer to…</option>
+          <optgroup label="Queues">
+            {queues.map((q) => (
+              <option key={q.id} value={`queue:${q.id}`}>{q.name}</option>
+            ))}
+          </optgroup>
+          <optgroup label="Agents">
+            {agents.map((a) => (
+              <option key={a.id} value={`agent:${a.id}`}>
+                {a.name} ({a.presence}, {a.load}/{a.maxChats})
+              </option>
+            ))}
+          </optgroup>
+        </select>
+        <button
+          disabled={!target || busy}
+          onClick={() => {
+            const [kind, id] = target.split(':');
+            void post('transfer', kind === 'queue' ? { queueId: id } : { agentId: id });
+          }}
+          className="rounded bg-slate-800 px-2 py-1 text-xs font-medium text-white disabled:opacity-40"
+          data-testid="transfer"
+        >
+          Transfer
+        </button>
+        <button
+          disabled={busy}
+          onClick={() => void post('resolve')}
+          className="rounded bg-brand-600 px-2 py-1 text-xs font-medium text-white disabled:opacity-40"
+          data-testid="resolve"
+        >
+          Resolve
+        </button>
+      </div>
+      {error && <p className="text-xs text-red-700" role="alert">{error}</p>}
+    </div>
+  );
+}

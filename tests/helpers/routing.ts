@@ -1,16 +1,37 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, ne } from 'drizzle-orm';
 import { io as connectIo, type Socket } from 'socket.io-client';
+import { insertApiToken } from '@/db/queries/api-tokens';
 import { addQueueMembers, insertQueue } from '@/db/queries/queues';
+import { insertUser } from '@/db/queries/users';
+import { hashPassword } from '@/lib/auth/password';
+import { sha256Hex } from '@/lib/crypto';
 import { contacts, conversations, users, type Conversation, type Queue, type User } from '@/db/schema';
 import type { TestApp } from './app';
 import { createTwilioChannel, inboundParams, postInbound, type TestChannel } from './twilio';
 
 export type Agent = User & { password: string; token: string };
 
+const PASSWORD = 'correct horse battery';
+let sharedHash: Promise<string> | undefined;
+
+/**
+ * A user (agent unless `role` says otherwise) with an API token. One password hash is shared and
+ * the token is stored directly: password hashing is deliberately slow, and login is tested elsewhere.
+ */
 export async function createAgent(app: TestApp, values: Partial<User> = {}): Promise<Agent> {
-  const u = await app.createUser({ role: 'agent', name: `Agent ${randomBytes(2).toString('hex')}`, ...values });
-  return { ...u, token: await app.tokenFor(u.email, u.password) };
+  const db = app.runtime.db.db;
+  sharedHash ??= hashPassword(PASSWORD);
+  const user = await insertUser(db, {
+    email: `agent-${randomBytes(4).toString('hex')}@example.test`,
+    name: `Agent ${randomBytes(2).toString('hex')}`,
+    role: 'agent',
+    passwordHash: await sharedHash,
+    ...values,
+  });
+  const token = `prl_${randomBytes(24).toString('hex')}`;
+  await insertApiToken(db, { userId: user.id, name: 'test', tokenHash: sha256Hex(token) });
+  return { ...user, password: PASSWORD, token };
 }
 
 export async function createQueueWithAgents(

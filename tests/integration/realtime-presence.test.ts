@@ -5,7 +5,7 @@ import { connectSocket, createQueueWithAgents, customerWrites, getConversation, 
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await startTestApp({ env: { PRESENCE_GRACE_SECONDS: '1' } });
+  app = await startTestApp({ env: { PRESENCE_GRACE_SECONDS: '4' } });
 });
 afterAll(() => app?.close());
 
@@ -32,20 +32,20 @@ describe('presence', { timeout: 120_000 }, () => {
 
     // One tab closes, one stays: still available. Both close, one comes back within the grace: still available.
     one.close();
-    await sleep(1500);
+    await sleep(4500);
     expect((await getUser(app, agent!.id)).presence).toBe('available');
     two.close();
     await sleep(300);
     const three = connectSocket(app.url, agent!.token);
     await three.ready;
-    await sleep(1500);
+    await sleep(4500);
     expect((await getUser(app, agent!.id)).presence).toBe('available');
 
     // Gone for good: offline, and it gets no new chats (they wait), but keeps the one it had.
     const held = await customerWrites(app, ch);
     await eventually(async () => (await getConversation(app, held.id)).assigneeId === agent!.id);
     three.close();
-    await eventually(async () => (await getUser(app, agent!.id)).presence === 'offline', 5000);
+    await eventually(async () => (await getUser(app, agent!.id)).presence === 'offline', 20_000);
     const next = await customerWrites(app, ch);
     await sleep(300);
     expect((await getConversation(app, next.id)).status).toBe('waiting');

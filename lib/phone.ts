@@ -10,6 +10,19 @@ export function stripChannelPrefix(address: string): string {
  * national number, which takes the channel's default country). Null when it is not a number.
  */
 export function toE164(address: string, defaultCountry?: string): string | null {
+  const key = `${defaultCountry ?? ''}|${address}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const result = parseE164(address, defaultCountry);
+  // Customers write many times: parsing (a few ms with libphonenumber's metadata) is done once per number.
+  if (cache.size >= 10_000) cache.clear();
+  cache.set(key, result);
+  return result;
+}
+
+const cache = new Map<string, string | null>();
+
+function parseE164(address: string, defaultCountry?: string): string | null {
   const value = stripChannelPrefix(address);
   if (!value) return null;
   const country = (defaultCountry?.toUpperCase() || undefined) as CountryCode | undefined;

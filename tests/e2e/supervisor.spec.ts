@@ -1,0 +1,81 @@
+import { expect, test } from './fixtures';
+import { InboxPage } from '../pages/inbox-page';
+import { SimulatorApi, randomCustomer } from '../pages/simulator-api';
+import { SupervisorPage } from '../pages/supervisor-page';
+
+const shots = 'test-results/screens';
+
+test.describe.configure({ mode: 'serial' });
+
+const name = `Rosalind Franklin ${Math.floor(Math.random() * 9000 + 1000)}`;
+let customer = '';
+
+test('the supervisor sees a chat appear, get assigned and closed, live', async ({ loginAs }) => {
+  const supervisorPage = await loginAs('supervisor');
+  const agentPage = await loginAs('agent');
+  const sup = new SupervisorPage(supervisorPage);
+  const inbox = new InboxPage(agentPage);
+  await sup.gotoLive();
+  await inbox.goto();
+  await inbox.setPresence('available');
+
+  const sim = new SimulatorApi(supervisorPage.request);
+  const channel = await sim.channel('en');
+  customer = randomCustomer();
+  await sim.send(channel.id, { from: customer, profileName: name, text: 'My parcel with the microscope arrived damaged' });
+
+  // Appears as waiting, without a reload.
+  await expect(sup.liveChat(name)).toHaveAttribute('data-status', 'waiting');
+  await supervisorPage.screenshot({ path: `${shots}/supervisor-live-waiting.png` });
+
+  // The agent accepts: the supervisor sees it active with the agent's name.
+  await inbox.accept(name);
+  await expect(sup.liveChat(name)).toHaveAttribute('data-status', 'active');
+  await expect(sup.liveChat(name).getByTestId('live-chat-agent')).toHaveText('Alex Agent');
+  await inbox.reply('So sorry! We will send a new one today.');
+
+  // Read-only transcript, updated live; then the supervisor resolves it and it leaves the list.
+  await sup.openLiveChat(name);
+  const transcript = supervisorPage.getByTestId('live-transcript');
+  await expect(transcript.getByText('send a new one today')).toBeVisible();
+  await expect(transcript.getByRole('textbox')).toHaveCount(0);
+  await supervisorPage.screenshot({ path: `${shots}/supervisor-live-transcript.png` });
+  await sup.resolveOpenChat();
+  await expect(transcript.getByTestId('transcript-status')).toHaveText('closed');
+  await expect(sup.liveChat(name)).toHaveCount(0);
+});
+
+test('the supervisor searches history, opens the transcript and exports CSV', async ({ loginAs }) => {
+  const page = await loginAs('supervisor');
+  const sup = new SupervisorPage(page);
+  await sup.gotoHistory();
+
+  await sup.search({ q: 'microscopes', contact: customer });
+  await expect(sup.results()).toHaveCount(1);
+  await expect(sup.results().first()).toContainText(name);
+  await expect(sup.results().first()).toContainText('Alex Agent');
+  await page.screenshot({ path: `${shots}/supervisor-history.png` });
+
+  const csv = await sup.exportCsv();
+  const lines = csv.trim().split(/\r?\n/);
+  expect(lines).toHaveLength(2);
+  expect(lines[1]).toContain(customer);
+  await expect(page.getByTestId('export-progress')).toContainText('1 / 1 rows');
+
+  await sup.openResult(name);
+  await expect(page.getByTestId('transcript-messages')).toContainText('arrived damaged');
+  await expect(page.getByTestId('transcript-messages')).toContainText('send a new one today');
+  await expect(page.getByTestId('transcript-status')).toHaveText('closed');
+  await page.screenshot({ path: `${shots}/supervisor-transcript.png` });
+});
+
+test('reports show charts with downloadable numbers', async ({ loginAs }) => {
+  const page = await loginAs('supervisor');
+  const sup = new SupervisorPage(page);
+  await sup.gotoReports();
+  await expect(page.getByTestId('chart-volume').locator('.recharts-surface').first()).toBeVisible();
+  const csv = await page.request.get((await page.getByTestId('chart-volume-csv').getAttribute('href'))!);
+  expect(csv.status()).toBe(200);
+  expect(await csv.text()).toMatch(/^bucket,conversations,inbound_messages,outbound_messages/);
+  await page.screenshot({ path: `${shots}/supervisor-reports.png`, fullPage: true });
+});

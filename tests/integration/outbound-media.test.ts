@@ -29,7 +29,7 @@ beforeAll(async () => {
     other: await app.tokenFor(other.email, other.password),
     supervisor: await app.tokenFor(supervisor.email, supervisor.password),
   };
-});
+}, 300_000);
 afterAll(() => app?.close());
 
 function upload(files: { bytes: Buffer; name: string; type?: string }[], token = tokens.agent) {

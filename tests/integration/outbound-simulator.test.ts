@@ -29,7 +29,7 @@ beforeAll(async () => {
   token = await app.tokenFor(agent.email, agent.password);
   const queue = await fx.queue([agent.id]);
   channel = await fx.channel(queue.id, { provider: 'simulator' });
-});
+}, 300_000);
 const sockets: TestSocket[] = [];
 afterAll(async () => {
   for (const s of sockets) s.close();

@@ -45,6 +45,8 @@ function compile(segments: string[], file: string): Route {
 }
 
 export function createRouteHandler(routes: Route[], baseUrl: () => string) {
+  // Route modules are loaded once, as Next.js does, not on every request.
+  const modules = new Map<string, Promise<Record<string, unknown>>>();
   return async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', baseUrl());
     const match = routes
@@ -59,7 +61,8 @@ export function createRouteHandler(routes: Route[], baseUrl: () => string) {
       const v = decodeURIComponent(match.m![i + 1]!);
       params[k.name] = k.catchAll ? v.split('/') : v;
     });
-    const mod = (await import(match.r.file)) as Record<string, unknown>;
+    if (!modules.has(match.r.file)) modules.set(match.r.file, import(match.r.file) as Promise<Record<string, unknown>>);
+    const mod = await modules.get(match.r.file)!;
     const fn = mod[req.method ?? 'GET'] as ((r: Request, c: unknown) => Promise<Response>) | undefined;
     if (!fn) {
       res.writeHead(405).end();

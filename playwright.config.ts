@@ -6,6 +6,11 @@ process.env.E2E_PORT ??= String(3300 + Math.floor(Math.random() * 600));
 const port = Number(process.env.E2E_PORT);
 const external = process.env.E2E_BASE_URL;
 const baseURL = external ?? `http://127.0.0.1:${port}`;
+// Twilio's API as Prism serves it from ../shared/twilio-oai (tests/e2e/twilio-contract-mock.ts starts
+// it on this port); the server under test is pointed at it from the start.
+const twilioMock = `http://127.0.0.1:${port + 1000}`;
+process.env.TWILIO_API_BASE_URL ??= twilioMock;
+process.env.TWILIO_CONTENT_BASE_URL ??= twilioMock;
 
 export default defineConfig({
   testDir: 'tests/e2e',

@@ -3,7 +3,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
-const SPECS = process.env.TWILIO_OAI_DIR ?? '/work/shared/twilio-oai';
+const SPECS = process.env.TWILIO_OAI_DIR ?? path.resolve(process.cwd(), '../shared/twilio-oai');
 
 async function freePort(): Promise<number> {
   const s = createServer();

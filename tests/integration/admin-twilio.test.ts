@@ -18,7 +18,8 @@ const logLines = await vi.hoisted(async () => {
   return lines;
 });
 
-const SPECS = '/work/shared/twilio-oai';
+// Twilio's OpenAPI specs live in the shared folder beside the checkout (../shared/twilio-oai).
+const SPECS = process.env.TWILIO_OAI_DIR ?? path.resolve(process.cwd(), '../shared/twilio-oai');
 const AC = 'AC' + '1'.repeat(32);
 const AUTH_TOKEN = 'c0ffee' + 'd'.repeat(26);
 const REJECTED_SID = 'AC' + '9'.repeat(32);

@@ -97,6 +97,31 @@ describe('fake Twilio Messages API, driven by the twilio SDK', () => {
     expect((await phone()).find((m) => m.sid === msg.sid)?.body).toBe('Hi Ana, your order #1042 has shipped.');
   });
 
+  it('offers sample approved templates through the Content API; a sent one shows its quick-reply buttons', async () => {
+    const contents = await client().content.v1.contentAndApprovals.list({ pageSize: 100 });
+    expect(contents.length).toBeGreaterThanOrEqual(4);
+    expect(contents.every((c) => /^HX[0-9a-f]{32}$/.test(c.sid))).toBe(true);
+    const reminder = contents.find((c) => c.friendlyName === 'appointment_reminder')!;
+    expect(reminder.approvalRequests).toMatchObject({ status: 'approved' });
+    // Stable sids: a second import finds the same templates.
+    expect((await client().content.v1.contentAndApprovals.list({ pageSize: 100 })).map((c) => c.sid)).toEqual(contents.map((c) => c.sid));
+
+    const body = (reminder.types as Record<string, { body: string }>)['twilio/text']!.body;
+    await app.runtime.db.db.insert(templates).values({ contentSid: reminder.sid, name: 'appointment_reminder', body, status: 'approved' });
+    const msg = await client().messages.create({
+      from: `whatsapp:${channel.phoneNumber}`,
+      to: `whatsapp:${customer}`,
+      contentSid: reminder.sid,
+      contentVariables: JSON.stringify({ 1: 'Ana', 2: 'Monday' }),
+    });
+    const res = await app.fetch(`/api/simulator/channels/${channel.id}/messages?customers=${encodeURIComponent(customer)}`, { token });
+    const shown = ((await res.json()) as { items: { sid: string; body: string; template: { actions: { title: string; id: string }[] } | null }[] }).items.find(
+      (m) => m.sid === msg.sid,
+    );
+    expect(shown?.body).toBe('Hello Ana, a reminder of your appointment on Monday. Can you make it?');
+    expect(shown?.template?.actions.map((a) => a.id)).toEqual(['CONFIRM', 'RESCHEDULE']);
+  });
+
   it('fails exactly the next send with the chosen error code when the switch is on', async () => {
     const put = await app.fetch(`/api/simulator/channels/${channel.id}/failure`, { method: 'PUT', token, json: { errorCode: '63024' } });
     expect(put.status).toBe(200);

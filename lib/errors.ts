@@ -40,15 +40,32 @@ export class AppError extends Error {
   }
 }
 
-/** Whether an error means the database could not be reached (vs. a bug or a constraint). */
+const DOWN_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '53300', // too_many_connections
+  '08000',
+  '08003',
+  '08006',
+]);
+
+/** Whether an error means the database could not be reached (vs. a bug, a conflict or a constraint). */
 export function isDatabaseDown(err: unknown): boolean {
   const e = err as { code?: string; message?: string; cause?: unknown } | undefined;
-  if (!e) return false;
-  if (e.code && ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'CONNECTION_CLOSED', 'CONNECT_TIMEOUT', '57P01', '57P03', '53300'].includes(e.code))
-    return true;
-  if (e.message && /connect|terminat|closed|database is not initialised/i.test(e.message) && !/violates/.test(e.message))
-    return true;
-  return e.cause ? isDatabaseDown(e.cause) : false;
+  if (!e || typeof e !== 'object') return false;
+  if (e.code && DOWN_CODES.has(e.code)) return true;
+  // A query error wraps the driver's error: judge by that, never by the SQL text in the message.
+  if (e.cause) return isDatabaseDown(e.cause);
+  return !!e.message && /ECONNREFUSED|connection terminated|connection closed|PGlite is closed|database is not initialised/i.test(e.message);
 }
 
 /** Turns anything thrown in a route into the API's error shape; details are logged, never returned. */

@@ -44,7 +44,9 @@ export async function storeInboundMessage(
   let published: PublishedEvent[] = [];
   let result: IngestResult;
   try {
-    result = await db.transaction(async (tx) => {
+    // Two first messages of a new customer can race on the contact's wa_id (ON CONFLICT arbitrates
+    // the phone only): the loser retries once the winner has committed and finds the contact.
+    result = await retryOnUniqueRace(() => db.transaction(async (tx) => {
       const { contact, conversation, created, message } = await fileInboundMessage(tx, {
         channelId: channel.id,
         queueId: channel.queueId,
@@ -81,7 +83,7 @@ export async function storeInboundMessage(
       });
       published = await recordEvents(tx, events);
       return { duplicate: false as const, message, conversation, contact, created, attachments };
-    });
+    }));
   } catch (err) {
     if (err instanceof DuplicateMessage) return { duplicate: true };
     throw err;
@@ -95,4 +97,21 @@ export async function storeInboundMessage(
     );
   }
   return result;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; cause?: unknown } | undefined;
+  if (!e || typeof e !== 'object') return false;
+  return e.code === '23505' || isUniqueViolation(e.cause);
+}
+
+async function retryOnUniqueRace<T>(run: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (i >= attempts || !isUniqueViolation(err)) throw err;
+      await new Promise((r) => setTimeout(r, 5 * i));
+    }
+  }
 }

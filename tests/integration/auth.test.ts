@@ -122,6 +122,11 @@ describe('roles', () => {
     { method: 'GET', path: '/api/v1/templates', allowed: ['admin', 'supervisor', 'agent'] },
     { method: 'GET', path: '/api/v1/conversations', allowed: ['admin', 'supervisor', 'agent'] },
     { method: 'GET', path: '/api/v1/me/queues', allowed: ['admin', 'supervisor', 'agent'] },
+    { method: 'GET', path: '/api/v1/workspace', allowed: ['admin', 'supervisor', 'agent'] },
+    { method: 'GET', path: '/api/v1/history', allowed: ['admin', 'supervisor', 'agent'] },
+    { method: 'GET', path: '/api/v1/history/export?format=json', allowed: ['admin', 'supervisor'] },
+    { method: 'GET', path: '/api/v1/supervision', allowed: ['admin', 'supervisor'] },
+    { method: 'GET', path: '/api/v1/reports', allowed: ['admin', 'supervisor'] },
   ];
 
   for (const row of matrix) {

@@ -20,7 +20,7 @@ const run = Math.random().toString(36).slice(2, 6);
 const names = {
   grace: `Grace Hopper ${run}`,
   mercedes: `Mercedes Sosa ${run}`,
-  ada: `Ada Lovelace ${run}`,
+  ada: `Hedy Lamarr ${run}`,
   alan: `Alan Turing ${run}`,
   katherine: `Katherine Johnson ${run}`,
 };
@@ -30,6 +30,7 @@ test('a customer message appears live; the agent accepts, replies, and sees the 
   const supervisor = await loginAs('supervisor');
   const sim = new SimulatorApi(supervisor.request);
   const inbox = new InboxPage(agentPage);
+  await inbox.resolveAllMine();
   await inbox.goto();
   await inbox.setPresence('available');
 
@@ -70,6 +71,7 @@ test('a customer message appears live; the agent accepts, replies, and sees the 
   await inbox.input().press('Enter');
   await inbox.input().press('Enter');
   await expect(inbox.outbound('Only once please')).toHaveCount(1);
+  await inbox.resolveAllMine();
 });
 
 test('"/" offers the Spanish quick replies on a Spanish chat, with the fields filled in', async ({ loginAs }) => {
@@ -85,6 +87,7 @@ test('"/" offers the Spanish quick replies on a Spanish chat, with the fields fi
 
   const page = await loginAs('agente');
   const inbox = new InboxPage(page);
+  await inbox.resolveAllMine();
   await inbox.goto();
   await inbox.setPresence('available');
   const sim = new SimulatorApi(admin.request);
@@ -116,6 +119,7 @@ test('"/" offers the Spanish quick replies on a Spanish chat, with the fields fi
   await expect(inbox.input()).toHaveValue(`Hola ${names.mercedes}, soy Lucía Agente. ¿En qué puedo ayudarte?`);
   await inbox.input().press('Enter');
   await expect(inbox.outbound('¿En qué puedo ayudarte?')).toBeVisible();
+  await inbox.resolveAllMine();
 });
 
 test('images both ways; an oversize or wrong file is refused at once with its reason', async ({ loginAs }) => {
@@ -123,6 +127,7 @@ test('images both ways; an oversize or wrong file is refused at once with its re
   const supervisor = await loginAs('supervisor');
   const sim = new SimulatorApi(supervisor.request);
   const inbox = new InboxPage(page);
+  await inbox.resolveAllMine();
   await inbox.goto();
   await inbox.setPresence('available');
   const channel = await sim.channel('en');
@@ -152,6 +157,7 @@ test('images both ways; an oversize or wrong file is refused at once with its re
   const sent = inbox.outbound('return label');
   await expect(sent.getByTestId('attachment-image')).toBeVisible();
   await expect(sent.getByTestId('ticks')).toHaveAttribute('data-status', /sent|delivered|read/);
+  await inbox.resolveAllMine();
 });
 
 test('a send the provider refuses shows failed with the readable reason', async ({ loginAs }) => {
@@ -159,6 +165,7 @@ test('a send the provider refuses shows failed with the readable reason', async 
   const supervisor = await loginAs('supervisor');
   const sim = new SimulatorApi(supervisor.request);
   const inbox = new InboxPage(page);
+  await inbox.resolveAllMine();
   await inbox.goto();
   await inbox.setPresence('available');
   const channel = await sim.channel('en');
@@ -170,6 +177,7 @@ test('a send the provider refuses shows failed with the readable reason', async 
   await expect(failed.getByTestId('ticks')).toHaveAttribute('data-status', 'failed');
   await expect(failed.getByTestId('failure-reason')).toContainText('not on WhatsApp');
   await page.screenshot({ path: `${shots}/agent-failed-send.png` });
+  await inbox.resolveAllMine();
 });
 
 test('after 24 hours of customer silence only templates can be sent', async ({ loginAs }) => {
@@ -194,6 +202,7 @@ test('after 24 hours of customer silence only templates can be sent', async ({ l
 
   const page = await loginAs('agent');
   const inbox = new InboxPage(page);
+  await inbox.resolveAllMine();
   await inbox.goto();
   await inbox.setPresence('available');
   await sim.send(channel.id, { from: randomCustomer(), profileName: names.katherine, text: 'Any news?' });
@@ -215,4 +224,5 @@ test('after 24 hours of customer silence only templates can be sent', async ({ l
   await page.screenshot({ path: `${shots}/agent-window-closed.png` });
   await page.getByTestId('send').click();
   await expect(inbox.outbound('your order #42 has shipped')).toBeVisible();
+  await inbox.resolveAllMine();
 });

@@ -9,6 +9,14 @@ export class InboxPage {
     await expect(this.page.getByTestId('realtime-status')).toContainText('Live', { timeout: 30_000 });
   }
 
+  /** Resolves every active chat this agent holds (tests leave the agent's chat limit free for the next). */
+  async resolveAllMine() {
+    const me = (await (await this.page.request.get('/api/v1/me')).json()) as { id: string };
+    const res = await this.page.request.get(`/api/v1/conversations?status=active&assigneeId=${me.id}&limit=200`);
+    const { items } = (await res.json()) as { items: { id: string }[] };
+    for (const c of items) await this.page.request.post(`/api/v1/conversations/${c.id}/resolve`, { data: {} });
+  }
+
   async setPresence(p: 'available' | 'away' | 'offline') {
     await this.page.getByTestId(`presence-${p}`).click();
     await expect(this.page.getByTestId(`presence-${p}`)).toHaveAttribute('aria-pressed', 'true');

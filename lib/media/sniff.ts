@@ -1,27 +1,8 @@
 import { fileTypeFromFile } from 'file-type';
+import { WHATSAPP_MEDIA_TYPES } from './whatsapp-types';
 
 // The media types WhatsApp carries (Twilio's list for WhatsApp), by sniffed MIME type.
-const ALLOWED = new Set([
-  'image/jpeg',
-  'image/png',
-  'image/webp',
-  'audio/mpeg',
-  'audio/ogg',
-  'audio/amr',
-  'audio/aac',
-  'audio/mp4',
-  'audio/x-m4a',
-  'video/mp4',
-  'video/3gpp',
-  'application/pdf',
-  'application/msword',
-  'application/vnd.ms-excel',
-  'application/vnd.ms-powerpoint',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  'text/vcard',
-]);
+const ALLOWED = new Set<string>(WHATSAPP_MEDIA_TYPES);
 
 // Legacy Office files are OLE compound files: the container says nothing about which program made
 // them (an .msi is one too), so only a declared doc/xls/ppt type is believed.

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 
@@ -40,6 +41,10 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
       max: opts.poolSize ?? 10,
       onnotice: () => {},
       connect_timeout: 10,
+      // Prepared statements (executePrepared) are still planned for their own values every time: a
+      // plan cached while a table was small (a new install's first minutes) would seq-scan it for
+      // the rest of the connection's life. Unprepared statements are planned that way anyway.
+      connection: { plan_cache_mode: 'force_custom_plan' },
     });
     const db = drizzlePostgres(sql, { schema, casing: 'snake_case' }) as unknown as Db;
     let ended: Promise<void> | undefined;
@@ -76,4 +81,33 @@ export function getDb(): Db {
 export function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+type Unsafe = (query: string, params: unknown[], options: { prepare: boolean }) => Promise<unknown>;
+
+type Internals = { dialect?: { sqlToQuery: (q: SQL) => { sql: string; params: unknown[] } }; session?: { client?: { unsafe?: Unsafe } } };
+
+/**
+ * Whether `db` (or a transaction of it) runs on postgres.js, which pipelines: a statement sent
+ * before the previous one answered goes out at once, in order, on the same connection.
+ */
+export function canPipeline(db: Db): boolean {
+  return typeof (db as unknown as Internals).session?.client?.unsafe === 'function';
+}
+
+/**
+ * Runs a hot-path statement as a named prepared statement (postgres.js): Postgres parses, analyses
+ * and rewrites it once per connection instead of on every call (Drizzle sends every query
+ * unprepared). It is still planned on every call (plan_cache_mode, see openDatabase), so the plan
+ * always fits the data. Saves ~0.5 ms of database CPU per call of the webhook's filing statement.
+ * PGlite: as usual.
+ */
+export async function executePrepared<T>(db: Db, query: SQL): Promise<T[]> {
+  const d = db as unknown as Internals;
+  const client = d.session?.client;
+  if (d.dialect && client && typeof client.unsafe === 'function') {
+    const { sql, params } = d.dialect.sqlToQuery(query);
+    return rowsOf<T>(await client.unsafe(sql, params, { prepare: true }));
+  }
+  return rowsOf<T>(await db.execute(query));
 }

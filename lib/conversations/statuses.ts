@@ -8,7 +8,7 @@ import {
 } from '@/db/queries/status-callbacks';
 import { verifyTwilioWebhook, type TwilioWebhookRequest } from '@/lib/channels/twilio-webhook';
 import { AppError } from '@/lib/errors';
-import { publishEvents, recordEvents } from '@/lib/events/bus';
+import { publishEvents, recordEvents, recordEventsLast } from '@/lib/events/bus';
 import type { PublishedEvent } from '@/lib/events/types';
 import { readableReason } from './error-codes';
 import { canAdvance, fromTwilioStatus, isTerminal, type MessageStatus } from './message-status';
@@ -35,17 +35,13 @@ export type AdvanceInput = {
  * Pass the root database (not a transaction): it commits before publishing.
  */
 export async function advanceMessageStatus(db: Db, input: AdvanceInput): Promise<Message | null> {
-  let published: PublishedEvent[] = [];
-  const row = await db.transaction(async (tx) => {
+  const done = await db.transaction(async (tx) => {
     const updated = await advanceInTx(tx, input);
-    if (updated) {
-      const event = await messageUpdatedEvent(tx, updated);
-      if (event) published = await recordEvents(tx, [event]);
-    }
-    return updated;
+    const event = updated ? await messageUpdatedEvent(tx, updated) : null;
+    return { updated, ...(await recordEventsLast(tx, event ? [event] : [])) };
   });
-  publishEvents(published);
-  return row;
+  publishEvents(await done.recorded);
+  return done.updated;
 }
 
 async function advanceInTx(tx: Db, input: AdvanceInput): Promise<Message | null> {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
+import { canPipeline, executePrepared, type Db } from '@/db/client';
 import { events as eventsTable } from '@/db/schema';
 import { logger } from '@/lib/logger';
 import type { DomainEvent, EventType, PublishedEvent } from './types';
@@ -21,19 +21,39 @@ export async function recordEvents(tx: Db, list: DomainEvent[]): Promise<Publish
   // Event ids become visible in the order they are allocated: each writer holds this lock from its
   // insert until its commit, so a reader that sees eventId N also sees every committed id < N.
   // Realtime catch-up (auth.since) relies on it to never skip an event committed "late".
-  await tx.execute(sql`select pg_advisory_xact_lock(${EVENTS_LOCK_KEY})`);
-  const rows = await tx
-    .insert(eventsTable)
-    .values(
-      list.map((e) => ({
-        type: e.type,
-        queueId: e.audience.queueId ?? null,
-        conversationId: e.audience.conversationId ?? null,
-        payload: { audience: e.audience, data: e.data },
-      })),
-    )
-    .returning({ id: eventsTable.id, createdAt: eventsTable.createdAt });
+  // Lock and insert are one statement (one round trip): the lock is taken before the first id.
+  const input = list.map((e, n) => ({
+    n,
+    type: e.type,
+    queue_id: e.audience.queueId ?? null,
+    conversation_id: e.audience.conversationId ?? null,
+    payload: { audience: e.audience, data: e.data },
+  }));
+  const result = await executePrepared<{ id: number | string; created_at: Date | string }>(tx, sql`
+    insert into ${eventsTable} (type, queue_id, conversation_id, payload)
+    select x.type, x.queue_id, x.conversation_id, x.payload
+    from (select pg_advisory_xact_lock(${EVENTS_LOCK_KEY})) l,
+      jsonb_to_recordset(${JSON.stringify(input)}::jsonb) as x(n int, type text, queue_id uuid, conversation_id uuid, payload jsonb)
+    order by x.n
+    returning id, created_at`);
+  // Ids are allocated in insertion order (order by n): ascending ids match the list.
+  const rows = result
+    .map((r) => ({ id: Number(r.id), createdAt: new Date(r.created_at) }))
+    .sort((a, b) => a.id - b.id);
   return list.map((e, i) => ({ ...e, eventId: rows[i]!.id, createdAt: rows[i]!.createdAt.toISOString() }) as PublishedEvent);
+}
+
+/**
+ * recordEvents as a transaction's LAST statement (nothing may use `tx` after it): on postgres.js the
+ * COMMIT goes out right behind the insert instead of a round trip later, which also shortens how
+ * long the outbox lock is held. Await `recorded` once the transaction has returned: should the
+ * insert have failed, Postgres answered that COMMIT with a rollback and `recorded` throws.
+ */
+export async function recordEventsLast(tx: Db, list: DomainEvent[]): Promise<{ recorded: Promise<PublishedEvent[]> }> {
+  const recorded = recordEvents(tx, list);
+  if (!canPipeline(tx)) return { recorded: Promise.resolve(await recorded) };
+  recorded.catch(() => {}); // observed by the caller after the commit
+  return { recorded };
 }
 
 /** After commit: hands events to this process's listeners (realtime, routing, jobs). */

@@ -1,6 +1,6 @@
 import { getDb, type Db } from '@/db/client';
-import { publishEvents, recordEvents } from '@/lib/events/bus';
-import type { DomainEvent, PublishedEvent } from '@/lib/events/types';
+import { publishEvents, recordEventsLast } from '@/lib/events/bus';
+import type { DomainEvent } from '@/lib/events/types';
 import { logger } from '@/lib/logger';
 
 const RETRYABLE = new Set(['40P01', '40001']); // deadlock detected, serialization failure
@@ -19,13 +19,13 @@ function pgCode(err: unknown): string | undefined {
 export async function runChange<T>(fn: (tx: Db, events: DomainEvent[]) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const { result, published } = await getDb().transaction(async (tx) => {
+      const done = await getDb().transaction(async (tx) => {
         const events: DomainEvent[] = [];
         const result = await fn(tx as unknown as Db, events);
-        const published: PublishedEvent[] = await recordEvents(tx as unknown as Db, events);
-        return { result, published };
+        return { result, ...(await recordEventsLast(tx as unknown as Db, events)) };
       });
-      publishEvents(published);
+      const { result } = done;
+      publishEvents(await done.recorded);
       return result;
     } catch (err) {
       const code = pgCode(err);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { and, count, eq } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import { events, messages, statusCallbacks, type Message } from '@/db/schema';
 import { applyPendingStatusCallbacks } from '@/lib/conversations/statuses';
 import type { MessageDto } from '@/lib/conversations/dto';
@@ -130,7 +130,10 @@ describe('status callbacks', () => {
     const rows = await app.runtime.db.db
       .select()
       .from(statusCallbacks)
-      .where(and(eq(statusCallbacks.channelId, ch.channel.id), eq(statusCallbacks.providerMessageId, m.providerMessageId!)));
+      .where(and(eq(statusCallbacks.channelId, ch.channel.id), eq(statusCallbacks.providerMessageId, m.providerMessageId!)))
+      // In arrival order: without ORDER BY, Postgres returns them in heap order, which marking them
+      // applied (an UPDATE) can change.
+      .orderBy(asc(statusCallbacks.id));
     expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'delivered']);
     expect(rows.every((r) => r.appliedAt !== null && r.raw.ChannelPrefix === 'whatsapp')).toBe(true);
   });

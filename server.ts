@@ -4,6 +4,7 @@ import { ConfigError, getConfig } from './lib/config';
 import { startRuntime, type Runtime } from './lib/bootstrap';
 import { attachRealtime, closeRealtime } from './lib/realtime/server';
 import { logger } from './lib/logger';
+import { handleTwilioWebhook } from './lib/channels/webhook-http';
 
 async function main() {
   let config;
@@ -35,6 +36,8 @@ async function main() {
   const handle = app.getRequestHandler();
 
   const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // Twilio's webhooks skip the App Router (lib/channels/webhook-http.ts says why).
+    if (handleTwilioWebhook(req, res)) return;
     // Pages read this to send an unauthenticated visitor back where they were after login.
     req.headers['x-parley-path'] = req.url ?? '/';
     handle(req, res).catch((err: unknown) => {

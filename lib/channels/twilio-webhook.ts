@@ -10,22 +10,6 @@ export const MAX_WEBHOOK_BYTES = 64 * 1024;
 
 export type TwilioWebhookRequest = { channelId: string; signature: string | null; url: string; params: Record<string, string> };
 
-/** Reads Twilio's application/x-www-form-urlencoded body: 400 if it is not one, 413 past the limit. */
-export async function readTwilioForm(req: Request): Promise<Record<string, string>> {
-  const type = (req.headers.get('content-type') ?? '').toLowerCase();
-  if (!type.startsWith('application/x-www-form-urlencoded')) {
-    throw new AppError('bad_request:Twilio webhooks are application/x-www-form-urlencoded.');
-  }
-  if (Number(req.headers.get('content-length') ?? 0) > MAX_WEBHOOK_BYTES) {
-    throw new AppError('payload_too_large:The webhook body is too large.');
-  }
-  const buf = Buffer.from(await req.arrayBuffer());
-  if (buf.length > MAX_WEBHOOK_BYTES) throw new AppError('payload_too_large:The webhook body is too large.');
-  const out: Record<string, string> = {};
-  for (const [k, v] of new URLSearchParams(buf.toString('utf8'))) out[k] = v;
-  return out;
-}
-
 // Every webhook needs its channel: a short-lived cache saves that round trip on the hot path. An admin's
 // change (deactivation, new auth token) takes effect within CHANNEL_TTL_MS.
 const CHANNEL_TTL_MS = 2_000;

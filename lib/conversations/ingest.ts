@@ -1,10 +1,11 @@
 import type { Db } from '@/db/client';
 import type { Attachment, Channel, Contact, Conversation, Message } from '@/db/schema';
-import { fileInboundMessage } from '@/db/queries/inbound';
+import { fileInboundMessages, type InboundRow } from '@/db/queries/inbound';
 import { insertAttachments } from '@/db/queries/attachments';
 import { verifyTwilioWebhook, type TwilioWebhookRequest } from '@/lib/channels/twilio-webhook';
-import { publishEvents, recordEvents } from '@/lib/events/bus';
-import type { DomainEvent, PublishedEvent } from '@/lib/events/types';
+import { publishEvents, recordEventsLast } from '@/lib/events/bus';
+import type { DomainEvent } from '@/lib/events/types';
+import { isDatabaseDown } from '@/lib/errors';
 import { logger } from '@/lib/logger';
 import { enqueueMediaDownloads } from '@/lib/media/download';
 import { toE164, stripChannelPrefix } from '@/lib/phone';
@@ -15,8 +16,6 @@ import { conversationAudience } from './message-events';
 export type IngestResult =
   | { duplicate: true }
   | { duplicate: false; message: Message; conversation: Conversation; contact: Contact; created: boolean; attachments: Attachment[] };
-
-class DuplicateMessage extends Error {}
 
 /**
  * "A message comes in" from Twilio: validates the signature, then in one transaction files the
@@ -32,71 +31,136 @@ export async function ingestInboundMessage(
   return storeInboundMessage(db, { channel, inbound });
 }
 
-export async function storeInboundMessage(
-  db: Db,
-  { channel, inbound }: { channel: Channel; inbound: InboundMessage },
-): Promise<IngestResult> {
-  const phone =
-    toE164(inbound.from, channel.defaultCountry) ??
-    (inbound.waId ? toE164(`+${inbound.waId}`) : null) ??
-    stripChannelPrefix(inbound.from);
+type Inbound = { channel: Channel; inbound: InboundMessage };
+type Pending = Inbound & { resolve: (r: IngestResult) => void; reject: (err: unknown) => void };
 
-  let published: PublishedEvent[] = [];
-  let result: IngestResult;
-  try {
-    // Two first messages of a new customer can race on the contact's wa_id (ON CONFLICT arbitrates
-    // the phone only): the loser retries once the winner has committed and finds the contact.
-    result = await retryOnUniqueRace(() => db.transaction(async (tx) => {
-      const { contact, conversation, created, message } = await fileInboundMessage(tx, {
-        channelId: channel.id,
-        queueId: channel.queueId,
-        channelLanguage: channel.language,
-        phone,
-        waId: inbound.waId,
-        profileName: inbound.profileName,
-        kind: inbound.kind,
-        body: inbound.body,
-        providerMessageId: inbound.messageSid,
-        location: inbound.location,
-        raw: inbound.raw,
-        replyToProviderId: inbound.repliedToSid,
-      });
-      // Rolls back the contact/conversation touches too: a duplicate changes nothing.
-      if (!message) throw new DuplicateMessage();
-      const attachments = await insertAttachments(
-        tx,
-        inbound.media.map((m, position) => ({ messageId: message.id, position, contentType: m.contentType, sourceUrl: m.url, status: 'pending' as const })),
-      );
-      const events: DomainEvent[] = [];
-      const conversationDto = toConversationDto(conversation, contact);
-      if (created) {
-        events.push({
-          type: 'conversation.created',
-          audience: { queueId: conversation.queueId, conversationId: conversation.id, toQueue: true },
-          data: { conversation: conversationDto },
-        });
-      }
-      events.push({
-        type: 'message.created',
-        audience: conversationAudience(conversation),
-        data: { conversationId: conversation.id, message: toMessageDto(message, attachments) },
-      });
-      published = await recordEvents(tx, events);
-      return { duplicate: false as const, message, conversation, contact, created, attachments };
-    }));
-  } catch (err) {
-    if (err instanceof DuplicateMessage) return { duplicate: true };
-    throw err;
+/** Webhooks filed per transaction at most, and transactions in flight at once per process. */
+const MAX_BATCH = 200;
+const MAX_IN_FLIGHT = 3;
+
+/**
+ * Group commit: a webhook that arrives while MAX_IN_FLIGHT transactions are already filing waits
+ * for the next one and is filed together with every other webhook that arrived meanwhile. An idle
+ * server files each webhook at once on its own; a busy one pays one transaction (a handful of round
+ * trips and one commit) per batch instead of per message, which is what lets it keep up.
+ * Each webhook still answers only once its own message is committed.
+ */
+class IngestBatcher {
+  private queue: Pending[] = [];
+  private inFlight = 0;
+
+  constructor(private readonly db: Db) {}
+
+  submit(item: Inbound): Promise<IngestResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ...item, resolve, reject });
+      this.pump();
+    });
   }
+
+  private pump(): void {
+    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      this.inFlight++;
+      void this.run(batch).finally(() => {
+        this.inFlight--;
+        this.pump();
+      });
+    }
+  }
+
+  private async run(batch: Pending[]): Promise<void> {
+    try {
+      const results = await fileBatch(this.db, batch);
+      batch.forEach((p, i) => p.resolve(results[i]!));
+    } catch (err) {
+      // Unreachable database: every webhook gets its 5xx now (Twilio retries), no second attempt each.
+      if (batch.length === 1 || isDatabaseDown(err)) return batch.forEach((p) => p.reject(err));
+      // One bad webhook must not fail the others: file each on its own.
+      await Promise.all(
+        batch.map((p) =>
+          fileBatch(this.db, [p]).then(
+            ([r]) => p.resolve(r!),
+            (e: unknown) => p.reject(e),
+          ),
+        ),
+      );
+    }
+  }
+}
+
+const batchers = new WeakMap<Db, IngestBatcher>();
+
+export async function storeInboundMessage(db: Db, item: Inbound): Promise<IngestResult> {
+  let batcher = batchers.get(db);
+  if (!batcher) batchers.set(db, (batcher = new IngestBatcher(db)));
+  return batcher.submit(item);
+}
+
+/** Files a batch in one transaction (contacts, conversations, messages, attachments, events), then publishes. */
+async function fileBatch(db: Db, batch: Inbound[]): Promise<IngestResult[]> {
+  const rows: InboundRow[] = batch.map(({ channel, inbound }) => ({
+    channelId: channel.id,
+    queueId: channel.queueId,
+    channelLanguage: channel.language,
+    phone:
+      toE164(inbound.from, channel.defaultCountry) ??
+      (inbound.waId ? toE164(`+${inbound.waId}`) : null) ??
+      stripChannelPrefix(inbound.from),
+    waId: inbound.waId,
+    profileName: inbound.profileName,
+    kind: inbound.kind,
+    body: inbound.body,
+    providerMessageId: inbound.messageSid,
+    location: inbound.location,
+    raw: inbound.raw,
+    replyToProviderId: inbound.repliedToSid,
+  }));
+
+  // Two first messages of a new customer can race on the contact's wa_id (ON CONFLICT arbitrates
+  // the phone only): the loser retries once the winner has committed and finds the contact.
+  const { results, published } = await retryOnUniqueRace(async () => {
+    const done = await db.transaction(async (tx) => {
+      const filed = await fileInboundMessages(tx, rows);
+      const media = filed.flatMap((f, i) =>
+        f.message
+          ? batch[i]!.inbound.media.map((m, position) => ({ messageId: f.message.id, position, contentType: m.contentType, sourceUrl: m.url, status: 'pending' as const }))
+          : [],
+      );
+      const attachments = await insertAttachments(tx, media);
+      const events: DomainEvent[] = [];
+      const announced = new Set<string>();
+      const out: IngestResult[] = filed.map((f) => {
+        if (!f.message) return { duplicate: true };
+        const { message, conversation, contact, created } = f;
+        const own = attachments.filter((a) => a.messageId === message.id);
+        if (created && !announced.has(conversation.id)) {
+          announced.add(conversation.id);
+          events.push({
+            type: 'conversation.created',
+            audience: { queueId: conversation.queueId, conversationId: conversation.id, toQueue: true },
+            data: { conversation: toConversationDto(conversation, contact) },
+          });
+        }
+        events.push({
+          type: 'message.created',
+          audience: conversationAudience(conversation),
+          data: { conversationId: conversation.id, message: toMessageDto(message, own) },
+        });
+        return { duplicate: false, message, conversation, contact, created, attachments: own };
+      });
+      return { out, ...(await recordEventsLast(tx, events)) };
+    });
+    return { results: done.out, published: await done.recorded };
+  });
 
   publishEvents(published);
-  if (result.attachments.length) {
+  const downloads = results.flatMap((r) => (r.duplicate ? [] : r.attachments.map((a) => a.id)));
+  if (downloads.length) {
     // The webhook never downloads media itself: jobs do, with retries (Twilio may 404 for a moment).
-    await enqueueMediaDownloads(result.attachments.map((a) => a.id)).catch((err: unknown) =>
-      logger.error({ err, messageId: result.duplicate ? null : result.message.id }, 'could not enqueue media downloads'),
-    );
+    await enqueueMediaDownloads(downloads).catch((err: unknown) => logger.error({ err, attachments: downloads }, 'could not enqueue media downloads'));
   }
-  return result;
+  return results;
 }
 
 function isUniqueViolation(err: unknown): boolean {

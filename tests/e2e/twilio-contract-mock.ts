@@ -1,17 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { freePort } from '../helpers/free-port';
 
 const SPECS = process.env.TWILIO_OAI_DIR ?? path.resolve(process.cwd(), '../shared/twilio-oai');
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /**
  * "Twilio" for a browser test: Prism serving Twilio's REST API 2010 and Content v1 contracts behind

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NextRequest } from 'next/server';
+import { handleTwilioWebhook } from '@/lib/channels/webhook-http';
 
 type Route = { pattern: RegExp; keys: { name: string; catchAll: boolean }[]; file: string; score: number };
 
@@ -48,6 +49,8 @@ export function createRouteHandler(routes: Route[], baseUrl: () => string) {
   // Route modules are loaded once, as Next.js does, not on every request.
   const modules = new Map<string, Promise<Record<string, unknown>>>();
   return async (req: IncomingMessage, res: ServerResponse) => {
+    // As server.ts does: Twilio's webhooks are served before the App Router.
+    if (handleTwilioWebhook(req, res)) return;
     const url = new URL(req.url ?? '/', baseUrl());
     const match = routes
       .map((r) => ({ r, m: r.pattern.exec(url.pathname) }))

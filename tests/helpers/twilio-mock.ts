@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { freePort } from './free-port';
 
 const SPEC = process.env.TWILIO_OAI_SPEC ?? path.resolve(process.cwd(), '../shared/twilio-oai/twilio_api_v2010.json');
 const FALLBACK_SPEC = '/work/shared/twilio-oai/twilio_api_v2010.json';
@@ -169,12 +170,4 @@ function patchedSpec(source: string): string {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'twilio-oai-')), 'twilio_api_v2010.json');
   fs.writeFileSync(out, JSON.stringify(spec));
   return out;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
 }

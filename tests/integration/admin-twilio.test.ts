@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { auditLog, channels, templates } from '@/db/schema';
 import { startTestApp, type TestApp } from '../helpers/app';
+import { freePort } from '../helpers/free-port';
 
 // Every pino line Parley writes in this file, at every level: no line may hold an auth token.
 const logLines = await vi.hoisted(async () => {
@@ -31,14 +32,6 @@ let admin: string;
 let agentToken: string;
 const seenByTwilio: { path: string; authorized: boolean }[] = [];
 const responses: string[] = [];
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 async function startPrism(spec: string): Promise<string> {
   const port = await freePort();

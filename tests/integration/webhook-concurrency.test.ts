@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
 import { contacts, conversations, events, messages } from '@/db/schema';
 import { getDbHandle } from '@/db/client';
 import { startTestApp, type TestApp } from '../helpers/app';
@@ -66,5 +66,34 @@ describe('webhooks racing each other', () => {
     }
     const [contact] = await app.runtime.db.db.select().from(contacts).where(eq(contacts.phone, '+14155550003'));
     expect(contact).toBeUndefined();
+  });
+
+  it('a webhook whose events cannot be written is rolled back whole (5xx) without failing the others filed with it, and its retry is stored once', async () => {
+    const db = app.runtime.db.db;
+    // The outbox refuses the one message marked FAIL-EVENTS, as a broken disk or constraint would.
+    await db.execute(sql.raw(`create function parley_test_fail_events() returns trigger language plpgsql as $$
+      begin if new.payload::text like '%FAIL-EVENTS%' then raise exception 'events refused'; end if; return new; end $$`));
+    await db.execute(sql.raw('create trigger parley_test_fail_events before insert on events for each row execute function parley_test_fail_events()'));
+    const bad = inboundParams(ch.channel, { Body: 'FAIL-EVENTS' }, '+14155550004');
+    const good = Array.from({ length: 6 }, (_, i) => inboundParams(ch.channel, { Body: `bien ${i}` }, `+1415555001${i}`));
+    try {
+      const results = await Promise.all([...good.slice(0, 3), bad, ...good.slice(3)].map((p) => postInbound(app, ch, p)));
+      expect(results.map((r) => r.status >= 500)).toEqual([false, false, false, true, false, false, false]);
+      expect(results.filter((r) => r.status === 200)).toHaveLength(6);
+      const [stored] = await db.select({ n: count() }).from(messages).where(eq(messages.providerMessageId, bad.MessageSid!));
+      expect(stored!.n).toBe(0);
+      const [contact] = await db.select().from(contacts).where(eq(contacts.phone, '+14155550004'));
+      expect(contact).toBeUndefined();
+    } finally {
+      await db.execute(sql.raw('drop trigger parley_test_fail_events on events'));
+      await db.execute(sql.raw('drop function parley_test_fail_events()'));
+    }
+    // Twilio retries: now it is filed, once, with its event.
+    expect((await postInbound(app, ch, bad)).status).toBe(200);
+    expect((await postInbound(app, ch, bad)).status).toBe(200);
+    const [m] = await db.select({ n: count() }).from(messages).where(eq(messages.providerMessageId, bad.MessageSid!));
+    expect(m!.n).toBe(1);
+    const [e] = await db.select({ n: count() }).from(events).where(sql`${events.type} = 'message.created' and ${events.payload}::text like '%FAIL-EVENTS%'`);
+    expect(e!.n).toBe(1);
   });
 });

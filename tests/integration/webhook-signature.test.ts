@@ -109,6 +109,9 @@ describe('X-Twilio-Signature', () => {
     const unknown = '/api/webhooks/twilio/00000000-0000-4000-8000-000000000000';
     expect((await postSigned(app, unknown, params, { authToken: ch.authToken, signedUrl: PUBLIC + unknown })).status).toBe(404);
     expect((await postSigned(app, '/api/webhooks/twilio/not-a-uuid', params, { authToken: ch.authToken })).status).toBe(404);
+    // A malformed escape in the id is a 404 too, and the server keeps serving.
+    expect((await postSigned(app, '/api/webhooks/twilio/%E0%A4%A', params, { authToken: ch.authToken })).status).toBe(404);
+    expect((await app.fetch(webhookPath(ch.channel), { method: 'GET' })).status).toBe(405);
 
     const inactive = await createTwilioChannel(app, { active: false });
     const p2 = webhookPath(inactive.channel);

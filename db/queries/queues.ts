@@ -20,6 +20,15 @@ export async function getQueueById(db: Db, { id }: { id: string }): Promise<Queu
   return row;
 }
 
+export async function listLeastBusyQueueIds(db: Db, { queueIds }: { queueIds: string[] }): Promise<string[]> {
+  if (!queueIds.length) return [];
+  const rows = await db
+    .select({ id: queues.id })
+    .from(queues)
+    .where(and(inArray(queues.id, queueIds), eq(queues.routingRule, 'least_busy')));
+  return rows.map((r) => r.id);
+}
+
 export async function listQueueRows(db: Db): Promise<Queue[]> {
   return db.select().from(queues).orderBy(queues.name);
 }

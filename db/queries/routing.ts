@@ -131,19 +131,25 @@ export async function insertSystemMessage(
 export type QueueCounts = { waiting: number; active: number; oldestWaitingAt: Date | null };
 
 export async function getQueueCounts(db: Db, { queueId }: { queueId: string }): Promise<QueueCounts> {
-  const [row] = await db
+  return (await getQueueCountsMany(db, { queueIds: [queueId] })).get(queueId)!;
+}
+
+/** Counters of several queues in one query (every queue asked for is in the map, zeros included). */
+export async function getQueueCountsMany(db: Db, { queueIds }: { queueIds: string[] }): Promise<Map<string, QueueCounts>> {
+  const out = new Map<string, QueueCounts>(queueIds.map((id) => [id, { waiting: 0, active: 0, oldestWaitingAt: null }]));
+  if (!queueIds.length) return out;
+  const rows = await db
     .select({
+      queueId: conversations.queueId,
       waiting: sql<number>`count(*) filter (where ${conversations.status} = 'waiting')::int`,
       active: sql<number>`count(*) filter (where ${conversations.status} = 'active')::int`,
       oldest: sql<string | null>`min(${conversations.createdAt}) filter (where ${conversations.status} = 'waiting')`,
     })
     .from(conversations)
-    .where(and(eq(conversations.queueId, queueId), inArray(conversations.status, ['waiting', 'active'])));
-  return {
-    waiting: row?.waiting ?? 0,
-    active: row?.active ?? 0,
-    oldestWaitingAt: row?.oldest ? new Date(row.oldest) : null,
-  };
+    .where(and(inArray(conversations.queueId, queueIds), inArray(conversations.status, ['waiting', 'active'])))
+    .groupBy(conversations.queueId);
+  for (const r of rows) out.set(r.queueId, { waiting: r.waiting, active: r.active, oldestWaitingAt: r.oldest ? new Date(r.oldest) : null });
+  return out;
 }
 
 export async function listMemberQueueIds(db: Db, { userId }: { userId: string }): Promise<string[]> {

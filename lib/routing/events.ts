@@ -1,5 +1,5 @@
 import type { Db } from '@/db/client';
-import { getAgentLoad, getContact, getQueueCounts, insertSystemMessage } from '@/db/queries/routing';
+import { getAgentLoad, getContact, getQueueCountsMany, insertSystemMessage } from '@/db/queries/routing';
 import type { Conversation, User } from '@/db/schema';
 import { toConversationDto, toMessageDto } from '@/lib/conversations/dto';
 import type { DomainEvent } from '@/lib/events/types';
@@ -59,18 +59,26 @@ export async function systemMessage(db: Db, conversation: Conversation, body: st
 
 /** queue.updated with the live counters a queue's members and supervisors show. */
 export async function queueChanged(db: Db, queueId: string): Promise<DomainEvent> {
-  const c = await getQueueCounts(db, { queueId });
-  return {
-    type: 'queue.updated',
-    audience: { queueId, toQueue: true },
-    data: {
-      queueId,
-      waiting: c.waiting,
-      active: c.active,
-      oldestWaitingAt: c.oldestWaitingAt?.toISOString() ?? null,
-      longestWaitSeconds: c.oldestWaitingAt ? Math.max(0, Math.round((Date.now() - c.oldestWaitingAt.getTime()) / 1000)) : 0,
-    },
-  };
+  return (await queuesChanged(db, [queueId]))[0]!;
+}
+
+/** queue.updated for several queues, counted in one query. */
+export async function queuesChanged(db: Db, queueIds: string[]): Promise<DomainEvent[]> {
+  const counts = await getQueueCountsMany(db, { queueIds });
+  return queueIds.map((queueId) => {
+    const c = counts.get(queueId)!;
+    return {
+      type: 'queue.updated',
+      audience: { queueId, toQueue: true },
+      data: {
+        queueId,
+        waiting: c.waiting,
+        active: c.active,
+        oldestWaitingAt: c.oldestWaitingAt?.toISOString() ?? null,
+        longestWaitSeconds: c.oldestWaitingAt ? Math.max(0, Math.round((Date.now() - c.oldestWaitingAt.getTime()) / 1000)) : 0,
+      },
+    };
+  });
 }
 
 /** agent.updated: presence and load, for the agent itself and supervisors. */

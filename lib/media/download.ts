@@ -11,7 +11,7 @@ import { getConfig } from '@/lib/config';
 import { messageUpdatedEvent } from '@/lib/conversations/message-events';
 import { AppError } from '@/lib/errors';
 import { publishEvents, recordEvents } from '@/lib/events/bus';
-import { defineJob, getBoss } from '@/lib/jobs/boss';
+import { defineJob, getBoss, wakeWorker } from '@/lib/jobs/boss';
 import { logger } from '@/lib/logger';
 import { sniffMediaFile } from './sniff';
 import { MAX_MEDIA_BYTES, mediaPath, readMediaHead, storeMedia } from './storage';
@@ -38,6 +38,7 @@ export async function enqueueMediaDownloads(attachmentIds: string[]): Promise<vo
     MEDIA_DOWNLOAD_JOB,
     attachmentIds.map((attachmentId) => ({ data: { attachmentId }, singletonKey: attachmentId })),
   );
+  wakeWorker(MEDIA_DOWNLOAD_JOB);
 }
 
 /** Hosts media may be fetched from with credentials: TWILIO_MEDIA_HOSTS, plus Parley itself for simulator channels. */

@@ -384,7 +384,7 @@ describe('figures (printed, not asserted)', () => {
       handed.push(performance.now() - t0);
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(0);
-    console.log(`reply latency over 5 sends: POST median ${median(answered)} ms; at Twilio median ${median(handed)} ms (pg-boss polls every 1 s)`);
+    console.log(`reply latency over 5 sends: POST median ${median(answered)} ms; at Twilio median ${median(handed)} ms (pg-boss LISTEN/NOTIFY on Postgres, a local wake-up on PGlite)`);
     expect(handed).toHaveLength(5);
   });
 });

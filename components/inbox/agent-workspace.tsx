@@ -217,8 +217,11 @@ export function AgentWorkspace() {
       'agent.updated': (p) => {
         if (p.agentId === dataRef.current?.me.id && typeof p.presence === 'string') setPresence(p.presence as Presence);
       },
-      'queue.updated': (p) =>
-        setQueues((qs) => qs.map((q) => (q.id === p.queueId ? { ...q, waiting: Number(p.waiting ?? q.waiting), active: Number(p.active ?? q.active) } : q))),
+      'queue.updated': (p) => {
+        // An admin changed a queue's members: my queues and their waiting chats may have changed.
+        if (Array.isArray(p.memberIds)) return void load();
+        setQueues((qs) => qs.map((q) => (q.id === p.queueId ? { ...q, waiting: Number(p.waiting ?? q.waiting), active: Number(p.active ?? q.active) } : q)));
+      },
     },
     {
       // After a reconnection that missed too much, reload everything over REST.
@@ -401,10 +404,17 @@ export function AgentWorkspace() {
               {presence === 'away' ? 'You are away: you keep your chats but get no new ones.' : 'You are offline: set yourself Available to receive chats.'}
             </p>
           )}
-          <div className="flex items-center gap-2 text-[11px] text-slate-500">
+          <div className="flex flex-wrap items-center gap-1.5 text-[11px] text-slate-500">
             {queues.map((q) => (
-              <span key={q.id} className="rounded bg-slate-100 px-1.5 py-0.5" title={q.routingRule === 'offer_all' ? 'Offered to all' : 'Assigned to the least busy'}>
-                {q.name}: {q.waiting} waiting
+              <span
+                key={q.id}
+                data-testid="queue-chip"
+                className="flex max-w-[14rem] whitespace-nowrap rounded bg-slate-100 px-1.5 py-0.5"
+                title={`${q.name}: ${q.routingRule === 'offer_all' ? 'offered to all' : 'assigned to the least busy'}`}
+              >
+                {/* A long queue name is shortened; the count always shows. */}
+                <span className="truncate">{q.name}</span>
+                <span>: {q.waiting} waiting</span>
               </span>
             ))}
             <span className="ml-auto flex gap-1">

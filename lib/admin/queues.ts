@@ -147,7 +147,8 @@ export async function updateQueue(actor: Actor, id: string, input: Partial<Queue
       });
       // Routing re-reads members and rules; agents' views refresh their queue list.
       return recordEvents(tx, [
-        { type: 'queue.updated', audience: { queueId: id, toQueue: true, userIds: [...new Set([...beforeMembers, ...memberIds])] }, data: { queueId: id, reason: 'settings' } },
+        // memberIds: the realtime layer moves connected agents in or out of the queue's room at once.
+        { type: 'queue.updated', audience: { queueId: id, toQueue: true, userIds: [...new Set([...beforeMembers, ...memberIds])] }, data: { queueId: id, reason: 'settings', memberIds } },
       ]);
     });
     publishEvents(published);

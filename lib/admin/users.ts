@@ -131,6 +131,16 @@ export async function updateUser(actor: Actor, id: string, input: UpdateUserInpu
 
       const deactivated = before.active && !after.active;
       const events = deactivated ? await releaseOpenChats(tx, id) : [];
+      // Queues this user joined or left: their new member lists, so a connected agent's socket
+      // joins or leaves the queue's room at once and its workspace reloads (no reconnect needed).
+      const changed = [...queueIds.filter((q) => !beforeQueues.includes(q)), ...beforeQueues.filter((q) => !queueIds.includes(q))];
+      if (changed.length) {
+        const members = await listQueueMembers(tx, { queueIds: changed });
+        for (const queueId of changed) {
+          const memberIds = members.filter((m) => m.queueId === queueId).map((m) => m.id);
+          events.push({ type: 'queue.updated', audience: { queueId, toQueue: true, userIds: [id] }, data: { queueId, reason: 'members', memberIds } });
+        }
+      }
       await writeAudit(tx, {
         actorId: actor.id,
         action: deactivated ? 'user.deactivated' : before.active || !after.active ? 'user.updated' : 'user.reactivated',

@@ -226,3 +226,31 @@ test('after 24 hours of customer silence only templates can be sent', async ({ l
   await expect(inbox.outbound('your order #42 has shipped')).toBeVisible();
   await inbox.resolveAllMine();
 });
+
+test('an admin adds the agent to another queue (long name): the workspace shows it at once, and drops it when removed', async ({ loginAs }) => {
+  const agentPage = await loginAs('agent');
+  const admin = await loginAs('admin');
+  const inbox = new InboxPage(agentPage);
+  await inbox.goto();
+  const users = (await (await admin.request.get('/api/v1/users')).json()) as { items: { id: string; email: string; queueIds: string[] }[] };
+  const alex = users.items.find((u) => u.email === 'agent@parley.test')!;
+  // A new queue with a long name: the chip must stay on its line, shortened, not push the rest out.
+  const longName = `Atención al cliente — facturación, devoluciones y garantías internacionales ${run}`;
+  const created = await admin.request.post('/api/v1/queues', { data: { name: longName, memberIds: [] } });
+  expect(created.status()).toBe(201);
+  const soporte = (await created.json()) as { id: string };
+  const chip = agentPage.getByTestId('queue-chip').filter({ hasText: `${longName}: 0 waiting` });
+  await expect(agentPage.getByTestId('queue-chip').filter({ hasText: /^Support: \d+ waiting$/ })).toBeVisible();
+  await expect(chip).toHaveCount(0);
+  try {
+    const added = await admin.request.patch(`/api/v1/users/${alex.id}`, { data: { queueIds: [...alex.queueIds, soporte.id] } });
+    expect(added.status()).toBe(200);
+    // No reload: the socket joined the queue's room and the workspace reloaded its queues.
+    await expect(chip).toBeVisible();
+    await agentPage.screenshot({ path: `${shots}/agent-queue-added.png` });
+  } finally {
+    const restored = await admin.request.patch(`/api/v1/users/${alex.id}`, { data: { queueIds: alex.queueIds } });
+    expect(restored.status()).toBe(200);
+  }
+  await expect(chip).toHaveCount(0);
+});

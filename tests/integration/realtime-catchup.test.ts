@@ -42,7 +42,8 @@ describe('catch-up with auth.since', { timeout: 120_000 }, () => {
     for (let i = 0; i < 2; i++) await customerWrites(app, other.ch, { body: `not yours ${i}` });
     await sleep(300);
     const expected = await queueEventIds(mine.queue.id, since);
-    expect(expected.length).toBeGreaterThanOrEqual(9); // per chat: created, message, queue counters
+    // Per chat: created and its message; the queue's counters at least once (recounts are coalesced).
+    expect(expected.length).toBeGreaterThanOrEqual(7);
 
     const { s: back, ready: info } = await open(mine.agents[0]!.token, since);
     expect(info.replayed).toBe(expected.length);

@@ -88,6 +88,38 @@ describe('socket rooms', { timeout: 120_000 }, () => {
       expect(new Set(ids).size).toBe(ids.length);
     }
   });
+
+  it('an agent an admin adds to a queue gets its chats at once, without reconnecting, and stops when removed', async () => {
+    const A = await createQueueWithAgents(app, { agents: [{ name: 'Member' }] });
+    const newcomer = await createAgent(app, { name: 'Newcomer' });
+    const admin = await createAgent(app, { role: 'admin', name: 'Admin' });
+    for (const a of [A.agents[0]!, newcomer]) await setPresence(app, a, 'available');
+    const member = await open(A.agents[0]!.token);
+    const s = await open(newcomer.token);
+
+    const before = await customerWrites(app, A.ch, { body: 'before joining' });
+    await member.waitFor((r) => r.type === 'conversation.created' && about(before.id)(r));
+    await sleep(300);
+    expect(s.received.some(about(before.id))).toBe(false);
+
+    // The admin adds the newcomer to the queue (queue settings).
+    const added = await app.fetch(`/api/v1/queues/${A.queue.id}`, { method: 'PATCH', token: admin.token, json: { memberIds: [A.agents[0]!.id, newcomer.id] } });
+    expect(added.status).toBe(200);
+    await s.waitFor((r) => r.type === 'queue.updated' && r.payload.queueId === A.queue.id && Array.isArray(r.payload.memberIds));
+    const after = await customerWrites(app, A.ch, { body: 'after joining' });
+    await s.waitFor((r) => r.type === 'conversation.created' && about(after.id)(r));
+
+    // Then removes them again, this time from the user's side (user settings).
+    const removed = await app.fetch(`/api/v1/users/${newcomer.id}`, { method: 'PATCH', token: admin.token, json: { queueIds: [] } });
+    expect(removed.status).toBe(200);
+    await s.waitFor(
+      (r) => r.type === 'queue.updated' && r.payload.queueId === A.queue.id && Array.isArray(r.payload.memberIds) && !(r.payload.memberIds as string[]).includes(newcomer.id),
+    );
+    const gone = await customerWrites(app, A.ch, { body: 'after leaving' });
+    await member.waitFor((r) => r.type === 'conversation.created' && about(gone.id)(r));
+    await sleep(300);
+    expect(s.received.some(about(gone.id))).toBe(false);
+  });
 });
 
 async function contactPhone(contactId: string) {

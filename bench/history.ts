@@ -3,8 +3,11 @@
  * seeds 100,000 conversations with 1,000,000 messages (generate_series, inside Postgres), runs
  * typical searches through the app's own query code and prints p50/p95, then the export rate.
  * Drops the database afterwards. Needs BENCH_DATABASE_URL or DATABASE_URL (a server to create it on).
+ * BENCH_KEEP=1 keeps the seeded database; BENCH_REUSE=<its name> measures it again without seeding.
+ * Prints the load average: on a shared machine, figures taken under load are not comparable.
  */
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import postgres from 'postgres';
 import { openDatabase } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
@@ -107,6 +110,7 @@ async function main() {
     const tConv = performance.now();
     // Messages: 10 per conversation, 8 words each from the conversation's language, plus an order
     // number (a rare word) in the first message. Drop the GIN index while loading, rebuild after.
+    const [{ indexdef }] = (await sql`select indexdef from pg_indexes where indexname = 'messages_search_idx'`) as unknown as [{ indexdef: string }];
     await sql.unsafe(`drop index messages_search_idx`);
     const en = `array[${EN.map((w) => `'${w}'`).join(',')}]`;
     const es = `array[${ES.map((w) => `'${w}'`).join(',')}]`;
@@ -126,7 +130,7 @@ async function main() {
         from bench_convs c, generate_series(1, ${PER_CONVERSATION}) k, lateral (select c.rn * ${PER_CONVERSATION} + k as n) nn;`);
     const tMsg = performance.now();
     await sql.unsafe(`set maintenance_work_mem = '256MB'`);
-    await sql.unsafe(`create index messages_search_idx on messages using gin (search_vector)`);
+    await sql.unsafe(indexdef); // the schema's own definition
     await sql.unsafe(`vacuum analyze`);
     const tIdx = performance.now();
     console.log(
@@ -158,7 +162,8 @@ async function main() {
       { name: 'agent + month', filter: (i) => ({ ...month(i), agentId: agents[i % agents.length] }) },
       { name: 'agent + word + month', filter: (i) => ({ ...month(i), agentId: agents[i % agents.length], q: EN[(i * 11) % EN.length] }) },
     ];
-    console.log(`\n${RUNS} runs each, 50 results per page, through db/queries/history.ts (postgres.js)`);
+    const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+    console.log(`\n${RUNS} runs each, 50 results per page, through db/queries/history.ts (postgres.js); load average ${load()}`);
     console.log('scenario'.padEnd(46), 'p50 ms'.padStart(8), 'p95 ms'.padStart(8), 'rows'.padStart(6));
     for (const s of scenarios) {
       for (let i = 0; i < 3; i++) await searchHistory(db, { filter: s.filter(i + 1000), limit: 51 }); // warm
@@ -201,6 +206,7 @@ async function main() {
         `\nexport CSV, ${label}: ${(lines - 1).toLocaleString()} rows (X-Total-Count ${total.toLocaleString()}), ${(bytes / 1e6).toFixed(1)} MB in ${s.toFixed(2)} s = ${Math.round((lines - 1) / s).toLocaleString()} rows/s`,
       );
     }
+    console.log(`\nload average ${load()} (1, 5, 15 min) at the end`);
   }
 }
 

@@ -260,8 +260,10 @@ export const messages = pgTable(
     index('messages_conversation_seq_idx').on(t.conversationId, t.seq),
     // Admin channel list: messages per channel in the last 24 h.
     index('messages_channel_created_idx').on(t.channelId, t.createdAt),
-    index('messages_search_idx').using('gin', t.searchVector),
-    // History word search within a period: ANDed with the GIN hits.
+    // History word search: the words and the message's UTC day in one GIN index, so a search within
+    // a period intersects both inside the index. Core GIN array ops: no btree_gin, which PGlite would have to load.
+    index('messages_search_idx').using('gin', t.searchVector, sql`(array[(${t.createdAt} at time zone 'UTC')::date])`),
+    // Reports: messages within a period.
     index('messages_created_idx').on(t.createdAt),
     index('messages_author_idx').on(t.authorId, t.conversationId).where(sql`${t.authorId} is not null`),
     index('messages_failed_idx').on(t.createdAt).where(sql`${t.status} in ('failed', 'undelivered')`),

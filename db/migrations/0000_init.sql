@@ -289,7 +289,7 @@ CREATE UNIQUE INDEX "messages_provider_id_key" ON "messages" USING btree ("chann
 CREATE UNIQUE INDEX "messages_client_id_key" ON "messages" USING btree ("conversation_id","client_id");--> statement-breakpoint
 CREATE INDEX "messages_conversation_seq_idx" ON "messages" USING btree ("conversation_id","seq");--> statement-breakpoint
 CREATE INDEX "messages_channel_created_idx" ON "messages" USING btree ("channel_id","created_at");--> statement-breakpoint
-CREATE INDEX "messages_search_idx" ON "messages" USING gin ("search_vector");--> statement-breakpoint
+CREATE INDEX "messages_search_idx" ON "messages" USING gin ("search_vector",(array[("created_at" at time zone 'UTC')::date]));--> statement-breakpoint
 CREATE INDEX "messages_created_idx" ON "messages" USING btree ("created_at");--> statement-breakpoint
 CREATE INDEX "messages_author_idx" ON "messages" USING btree ("author_id","conversation_id") WHERE "messages"."author_id" is not null;--> statement-breakpoint
 CREATE INDEX "messages_failed_idx" ON "messages" USING btree ("created_at") WHERE "messages"."status" in ('failed', 'undelivered');--> statement-breakpoint

@@ -4,50 +4,32 @@
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:ingest
  *
- * The server runs in a child process (so the load generator does not share its event loop): the
- * test harness's app (tests/helpers/app.ts: every app/** route handler behind a plain node:http
- * server, with Socket.IO, routing listeners and pg-boss workers) on a fresh database that is dropped
- * afterwards. Bounded: about 40 s in all. Knobs: BENCH_SECONDS (per step), BENCH_STEPS (1,4,16,64),
- * BENCH_RATE (fixed-rate step, messages/s).
+ * The server is the production server (`server.ts` after `next build`, NODE_ENV=production: Next.js,
+ * Socket.IO, routing and pg-boss workers) in a child process, so the load generator does not share
+ * its event loop; it runs on a fresh database that is dropped afterwards. Builds first if there is
+ * no build. Bounded: about 45 s plus the build. Knobs: BENCH_SECONDS (per step), BENCH_STEPS
+ * (1,4,16,64,256), BENCH_RATE (fixed-rate step, messages/s), BENCH_CONTACTS (200).
  */
-import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import http from 'node:http';
+import fs from 'node:fs';
+import { execSync } from 'node:child_process';
 import os from 'node:os';
-import readline from 'node:readline';
 import postgres from 'postgres';
+import { insertChannel } from '@/db/queries/channels';
+import { insertQueue } from '@/db/queries/queues';
+import { encryptSecret } from '@/lib/crypto';
+import { createTestDatabase } from '../tests/helpers/db';
+import { LeanAgent, renderPost } from './lean-http';
+import { startProductionServer } from './production-server';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-const STEPS = (process.env.BENCH_STEPS ?? '1,4,16,64').split(',').map(Number);
+const STEPS = (process.env.BENCH_STEPS ?? '1,4,16,64,256').split(',').map(Number);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 200);
 
-type Served = { url: string; channelId: string; authToken: string; accountSid: string; phoneNumber: string; databaseUrl: string };
+const CLK_TCK = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
 
-async function serve(): Promise<void> {
-  process.env.LOG_LEVEL ??= 'warn';
-  const { startTestApp } = await import('../tests/helpers/app');
-  const { createTwilioChannel } = await import('../tests/helpers/twilio');
-  const app = await startTestApp({ driver: 'postgres' });
-  const ch = await createTwilioChannel(app);
-  const served: Served = {
-    url: app.url,
-    channelId: ch.channel.id,
-    authToken: ch.authToken,
-    accountSid: ch.accountSid,
-    phoneNumber: ch.channel.phoneNumber,
-    databaseUrl: app.database.url!,
-  };
-  process.stdout.write(`READY ${JSON.stringify(served)}\n`);
-  // "cpu" on stdin: report this process's CPU time. The parent closes stdin when it is done: drop
-  // the bench database and leave.
-  readline.createInterface({ input: process.stdin }).on('line', (line) => {
-    if (line === 'cpu') process.stdout.write(`CPU ${JSON.stringify(process.cpuUsage())}\n`);
-  });
-  process.stdin.on('end', () => {
-    void app.close().finally(() => process.exit(0));
-  });
-}
+type Served = { url: string; channelId: string; authToken: string; accountSid: string; phoneNumber: string; databaseUrl: string };
 
 function sign(token: string, url: string, params: Record<string, string>): string {
   const data = Object.keys(params)
@@ -56,7 +38,7 @@ function sign(token: string, url: string, params: Record<string, string>): strin
   return createHmac('sha1', token).update(data).digest('base64');
 }
 
-type Prepared = { body: string; signature: string };
+type Prepared = { raw: Buffer };
 
 const phoneOf = (n: number) => `+1415${String(3_000_000 + n).padStart(7, '0')}`;
 
@@ -83,56 +65,58 @@ function prepare(s: Served, count: number, phones?: string[]): Prepared[] {
       From: `whatsapp:${phone}`,
       ApiVersion: '2010-04-01',
     };
-    out.push({ body: new URLSearchParams(params).toString(), signature: sign(s.authToken, s.url + path, params) });
+    const headers = { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': sign(s.authToken, s.url + path, params) };
+    out.push({ raw: renderPost(new URL(s.url).host, path, headers, new URLSearchParams(params).toString()) });
   }
   return out;
-}
-
-function post(agent: http.Agent, s: Served, p: Prepared): Promise<number> {
-  const u = new URL(`${s.url}/api/webhooks/twilio/${s.channelId}`);
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: u.hostname,
-        port: u.port,
-        path: u.pathname,
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': Buffer.byteLength(p.body),
-          'x-twilio-signature': p.signature,
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(p.body);
-  });
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const fmt = (n: number) => n.toFixed(1).padStart(7);
 
-type StepResult = { label: string; ok: number; errors: number; seconds: number; lat: number[]; cpuMs?: number };
+type StepResult = { label: string; ok: number; errors: number; seconds: number; lat: number[]; cpuMs?: number; pgCpuMs?: number; clientCpuMs?: number };
+
+const per = (ms: number | undefined, n: number) => (ms === undefined ? '?' : (ms / Math.max(1, n)).toFixed(2));
+
+/** CPU time (ms) used so far by every process of the postgres user: the database's whole share of the machine. */
+function postgresCpuMs(): number | undefined {
+  try {
+    let total = 0;
+    for (const pid of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+        stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue; // gone meanwhile
+      }
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]); // own + reaped children
+    }
+    return (total * 1000) / CLK_TCK;
+  } catch {
+    return undefined;
+  }
+}
 
 function report(r: StepResult): void {
   const lat = [...r.lat].sort((a, b) => a - b);
   console.log(
     `${r.label.padEnd(28)} ${String(Math.round(r.ok / r.seconds)).padStart(6)} msg/s   p50 ${fmt(pct(lat, 50))} ms   p99 ${fmt(pct(lat, 99))} ms   max ${fmt(lat.at(-1) ?? NaN)} ms` +
-      (r.cpuMs !== undefined ? `   server CPU ${(r.cpuMs / Math.max(1, r.ok)).toFixed(2)} ms/msg` : '') +
+      (r.cpuMs !== undefined
+        ? `   CPU ms/msg: server ${per(r.cpuMs, r.ok)} postgres ${per(r.pgCpuMs, r.ok)} load generator ${per(r.clientCpuMs, r.ok)}`
+        : '') +
       (r.errors ? `   errors ${r.errors}` : ''),
   );
 }
 
-/** One message from each of CONTACTS customers: every one opens a conversation (and routing places it). */
-async function newConversations(s: Served, concurrency: number, seconds: number): Promise<StepResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const pool = prepare(s, CONTACTS, Array.from({ length: CONTACTS }, (_, i) => phoneOf(i)));
-  let next = 0;
+/**
+ * Closed loop: `concurrency` clients, each sending its next webhook as soon as the last is answered,
+ * until `seconds` are up or `take` has nothing more to send.
+ */
+async function closedLoop(s: Served, label: string, concurrency: number, seconds: number, take: () => Prepared | undefined): Promise<StepResult> {
+  const agent = new LeanAgent(Number(new URL(s.url).port), concurrency);
   let ok = 0;
   let errors = 0;
   const lat: number[] = [];
@@ -140,10 +124,9 @@ async function newConversations(s: Served, concurrency: number, seconds: number)
   const end = start + seconds * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < pool.length && performance.now() < end) {
-        const p = pool[next++]!;
+      for (let p = take(); p && performance.now() < end; p = take()) {
         const t = performance.now();
-        const status = await post(agent, s, p).catch(() => 0);
+        const status = await agent.post(p).catch(() => 0);
         lat.push(performance.now() - t);
         if (status === 200) ok++;
         else errors++;
@@ -151,39 +134,24 @@ async function newConversations(s: Served, concurrency: number, seconds: number)
     }),
   );
   agent.destroy();
-  return { label: `new conversations (c=${concurrency})`, ok, errors, seconds: (performance.now() - start) / 1000, lat };
+  return { label, ok, errors, seconds: (performance.now() - start) / 1000, lat };
 }
 
-/** Closed loop: `concurrency` clients, each sending its next webhook as soon as the last is answered. */
-async function closedLoop(s: Served, concurrency: number, seconds: number): Promise<StepResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+/** One message from each of CONTACTS customers: every one opens a conversation (and routing places it). */
+function newConversations(s: Served, concurrency: number, seconds: number): Promise<StepResult> {
+  const pool = prepare(s, CONTACTS, Array.from({ length: CONTACTS }, (_, i) => phoneOf(i)));
+  return closedLoop(s, `new conversations (c=${concurrency})`, concurrency, seconds, () => pool.shift());
+}
+
+/** Messages into the open conversations, signed ahead of time; more are signed if the pool runs out. */
+function openConversations(s: Served, concurrency: number, seconds: number): Promise<StepResult> {
   const pool = prepare(s, Math.max(2000, concurrency * 400));
-  let next = 0;
-  let ok = 0;
-  let errors = 0;
-  const lat: number[] = [];
-  const end = performance.now() + seconds * 1000;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
-        const p = pool[next++ % pool.length]!;
-        if (next > pool.length) pool[(next - 1) % pool.length] = prepare(s, 1)[0]!;
-        const t = performance.now();
-        const status = await post(agent, s, p).catch(() => 0);
-        lat.push(performance.now() - t);
-        if (status === 200) ok++;
-        else errors++;
-      }
-    }),
-  );
-  agent.destroy();
-  return { label: `concurrency ${concurrency}`, ok, errors, seconds: (performance.now() - start) / 1000, lat };
+  return closedLoop(s, `concurrency ${concurrency}`, concurrency, seconds, () => pool.pop() ?? prepare(s, 1)[0]);
 }
 
 /** Open loop: webhooks at a fixed rate (as Twilio would send them), whatever the latency. */
 async function fixedRate(s: Served, rate: number, seconds: number): Promise<StepResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const agent = new LeanAgent(Number(new URL(s.url).port), 256);
   const total = Math.round(rate * seconds);
   const pool = prepare(s, total);
   let ok = 0;
@@ -197,7 +165,7 @@ async function fixedRate(s: Served, rate: number, seconds: number): Promise<Step
     for (; sent < due; sent++) {
       const t = performance.now();
       inflight.push(
-        post(agent, s, pool[sent]!)
+        agent.post(pool[sent]!)
           .then((status) => {
             lat.push(performance.now() - t);
             if (status === 200) ok++;
@@ -252,42 +220,49 @@ async function main(): Promise<void> {
     console.error('bench:ingest needs Postgres: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:ingest');
     process.exit(2);
   }
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', new URL(import.meta.url).pathname, '--serve'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },
-  });
-  let onCpu: ((ms: number) => void) | undefined;
-  let closing = false;
-  const served = await new Promise<Served>((resolve, reject) => {
-    const rl = readline.createInterface({ input: child.stdout! });
-    rl.on('line', (line) => {
-      if (line.startsWith('READY ')) resolve(JSON.parse(line.slice(6)) as Served);
-      else if (line.startsWith('CPU ')) {
-        const u = JSON.parse(line.slice(4)) as { user: number; system: number };
-        onCpu?.((u.user + u.system) / 1000);
-      } else if (!closing) console.log(`[server] ${line}`);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited (${code})`)));
-  });
-  const serverCpu = () =>
-    new Promise<number>((resolve) => {
-      onCpu = resolve;
-      child.stdin!.write('cpu\n');
-    });
-  const measured = async (step: () => Promise<StepResult>) => {
-    const before = await serverCpu();
-    const r = await step();
-    return { ...r, cpuMs: (await serverCpu()) - before };
-  };
+  const database = await createTestDatabase({ driver: 'postgres' });
+  const encryptionKey = randomBytes(32).toString('hex');
+  let server: Awaited<ReturnType<typeof startProductionServer>> | undefined;
   try {
-    console.log(`Parley ingest benchmark: server ${served.url} (route-dispatcher harness, NODE_ENV=production), Postgres ${new URL(served.databaseUrl).host}`);
-    console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other work on the machine skews every figure)`);
+    server = await startProductionServer({
+      DATABASE_URL: database.url!,
+      AUTH_SECRET: randomBytes(32).toString('hex'),
+      ENCRYPTION_KEY: encryptionKey,
+    });
+    const authToken = randomBytes(16).toString('hex');
+    const accountSid = 'AC' + randomBytes(16).toString('hex');
+    const db = database.handle.db;
+    const queue = await insertQueue(db, { name: 'Bench' });
+    const channel = await insertChannel(db, {
+      name: 'WhatsApp bench',
+      provider: 'twilio',
+      phoneNumber: '+14155550000',
+      accountSid,
+      authTokenEncrypted: encryptSecret(authToken, encryptionKey),
+      queueId: queue.id,
+    });
+    const served: Served = { url: server.url, channelId: channel.id, authToken, accountSid, phoneNumber: channel.phoneNumber, databaseUrl: database.url! };
+    const srv = server;
+    const measured = async (step: () => Promise<StepResult>) => {
+      const before = { server: srv.cpuMs(), pg: postgresCpuMs(), client: process.cpuUsage() };
+      const r = await step();
+      const pg = postgresCpuMs();
+      const client = process.cpuUsage(before.client);
+      return {
+        ...r,
+        cpuMs: srv.cpuMs() - before.server,
+        pgCpuMs: pg !== undefined && before.pg !== undefined ? pg - before.pg : undefined,
+        clientCpuMs: (client.user + client.system) / 1000,
+      };
+    };
+    console.log(`Parley ingest benchmark: production server (server.ts, NODE_ENV=production) at ${served.url}, Postgres ${new URL(served.databaseUrl).host}`);
+    console.log(`machine: ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')} (other work on the machine skews every figure; this load generator shares the cores)`);
     console.log(`${CONTACTS} customers; ${STEPS.length} closed-loop steps of ${SECONDS}s, a fixed ${RATE}/s step, raw inserts\n`);
-    // Warm-up (module loading, JIT, pools), then each customer's first message: a new conversation.
-    await closedLoop(served, 2, 1);
+    // Warm-up (route compilation, JIT, pools), then each customer's first message: a new conversation.
+    await openConversations(served, 2, 1);
     report(await measured(() => newConversations(served, 8, SECONDS)));
     console.log('then messages in those open conversations:');
-    for (const c of STEPS) report(await measured(() => closedLoop(served, c, SECONDS)));
+    for (const c of STEPS) report(await measured(() => openConversations(served, c, SECONDS)));
     report(await measured(() => fixedRate(served, RATE, SECONDS)));
     report(await rawInserts(served.databaseUrl, Math.max(...STEPS), 3));
     const sql = postgres(served.databaseUrl, { max: 1, onnotice: () => {} });
@@ -295,15 +270,12 @@ async function main(): Promise<void> {
     console.log(`\nstored: ${row!.messages} messages in ${row!.conversations} conversations`);
     await sql.end();
   } finally {
-    closing = true;
-    child.stdin!.end();
-    await new Promise((r) => child.once('exit', r));
+    await server?.stop();
+    await database.drop();
   }
 }
 
-if (process.argv.includes('--serve')) void serve();
-else
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -4,14 +4,17 @@
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:realtime
  *
- * The server (tests/helpers/serve.ts: every route handler, Socket.IO, routing listeners, jobs) runs
- * in a child process on a fresh database that is dropped afterwards; this process signs and posts
+ * The production server (server.ts after `next build`, NODE_ENV=production; builds first if needed)
+ * runs in a child process on a fresh database that is dropped afterwards; this process signs and posts
  * Twilio webhooks and holds the sockets. 100 agents in 10 offer_all queues of 10 (one channel each),
  * so each message reaches its queue's 10 agents and the 5 supervisors. Bounded: about 60 s.
- * Knobs: BENCH_RATE (messages/s, 200), BENCH_SECONDS (10), BENCH_FANOUT (1000), REDIS_URL (optional).
+ * Knobs: BENCH_RATE (messages/s, 200), BENCH_SECONDS (10), BENCH_FANOUT (1000), REDIS_URL (optional),
+ * BENCH_DEBUG=1 (prints the database's transaction and per-table scan counts at the end).
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { io as connectIo, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
 import { addQueueMembers, insertQueue } from '@/db/queries/queues';
 import { insertChannel } from '@/db/queries/channels';
 import { insertApiToken } from '@/db/queries/api-tokens';
@@ -20,12 +23,14 @@ import type { Channel } from '@/db/schema';
 import { hashPassword } from '@/lib/auth/password';
 import { encryptSecret, sha256Hex } from '@/lib/crypto';
 import { createTestDatabase } from '../tests/helpers/db';
-import { spawnServer } from '../tests/helpers/spawn-server';
+import { LeanAgent, renderPost } from './lean-http';
+import { startProductionServer } from './production-server';
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const FANOUT = Number(process.env.BENCH_FANOUT ?? 1000);
 const QUEUES = 10;
+const PHONES = 500;
 const AGENTS_PER_QUEUE = 10;
 const SUPERVISORS = 5;
 
@@ -39,6 +44,46 @@ function connect(url: string, token: string): Promise<Socket> {
     s.once('connect_error', reject);
   });
 }
+
+/**
+ * The other agents' and the supervisors' sockets: the Socket.IO protocol spoken directly over a
+ * WebSocket, decoding a packet only when someone listens for its event. They stand for browsers on
+ * other machines; with socket.io-client each would JSON-decode every event it receives, and 100
+ * of them in this one process took half a core from the server under test. The probes that take
+ * the latency are real socket.io-client sockets.
+ */
+class LeanSocket extends EventEmitter {
+  private constructor(private readonly ws: WebSocket) {
+    super();
+  }
+
+  static connect(url: string, token: string): Promise<LeanSocket> {
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`);
+    const s = new LeanSocket(ws);
+    return new Promise((resolve, reject) => {
+      ws.on('error', reject);
+      ws.on('message', (data: Buffer) => {
+        // Engine.IO: 0 open, 2 ping (answer 3), 4 message; Socket.IO inside it: 0 connect, 2 event, 4 error.
+        if (data[0] === 0x32 && data.length === 1) return ws.send('3');
+        if (data[0] === 0x30) return ws.send('40' + JSON.stringify({ token }));
+        if (data[0] !== 0x34) return;
+        if (data[1] === 0x34) return reject(new Error(data.toString()));
+        if (data[1] !== 0x32) return;
+        const text = data.toString();
+        if (text.startsWith('42["ready"')) return resolve(s);
+        const name = text.slice(4, text.indexOf('"', 4));
+        if (s.listenerCount(name)) s.emit(name, (JSON.parse(text.slice(2)) as [string, unknown])[1]);
+      });
+    });
+  }
+
+  disconnect(): void {
+    this.ws.close();
+  }
+}
+
+type Handler = (e: { message: { body: string } }) => void;
+type Conn = { on(e: 'message.created', h: Handler): unknown; off(e: 'message.created', h: Handler): unknown; once(e: 'message.created', h: Handler): unknown; disconnect(): unknown };
 
 function signedForm(url: string, authToken: string, params: Record<string, string>) {
   const data = Object.keys(params)
@@ -58,15 +103,14 @@ async function main() {
   const started = Date.now();
   const database = await createTestDatabase({ driver: 'postgres' });
   const encryptionKey = randomBytes(32).toString('hex');
-  const server = await spawnServer({
-    NODE_ENV: 'test',
+  const server = await startProductionServer({
     DATABASE_URL: database.url!,
     AUTH_SECRET: randomBytes(32).toString('hex'),
     ENCRYPTION_KEY: encryptionKey,
     LOG_LEVEL: 'warn',
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
   });
-  const sockets: Socket[] = [];
+  const sockets: Conn[] = [];
   try {
     const db = database.handle.db;
     const passwordHash = await hashPassword(randomBytes(12).toString('hex'));
@@ -108,37 +152,41 @@ async function main() {
     // 100 agents + 5 supervisors. Latency is taken at the first agent of each message's queue.
     const probes: Socket[] = [];
     for (const tokens of agentTokens) {
-      const queueSockets = await Promise.all(tokens.map((t) => connect(server.url, t)));
-      sockets.push(...queueSockets);
-      probes.push(queueSockets[0]!);
+      const probe = await connect(server.url, tokens[0]!);
+      probes.push(probe);
+      sockets.push(probe, ...(await Promise.all(tokens.slice(1).map((t) => LeanSocket.connect(server.url, t)))));
     }
-    sockets.push(...(await Promise.all(supervisorTokens.map((t) => connect(server.url, t)))));
+    sockets.push(...(await Promise.all(supervisorTokens.map((t) => LeanSocket.connect(server.url, t)))));
     console.log(`connected ${sockets.length} sockets (100 agents, 5 supervisors) in ${((Date.now() - started) / 1000).toFixed(1)} s since start`);
 
     const sentAt = new Map<string, number>();
     const latencies: number[] = [];
+    const firstLat: number[] = []; // a customer's first message: opens a chat, offered to 10 agents
+    const laterLat: number[] = []; // messages into open chats
     for (const p of probes) {
       p.on('message.created', (e: { message: { body: string } }) => {
         const t = sentAt.get(e.message.body);
         if (t !== undefined) {
-          latencies.push(performance.now() - t);
+          const ms = performance.now() - t;
+          latencies.push(ms);
+          (Number(e.message.body.slice(6)) < PHONES ? firstLat : laterLat).push(ms);
           sentAt.delete(e.message.body);
         }
       });
     }
 
     const total = RATE * SECONDS;
-    const phones = 500; // new conversations first, then messages into open ones
-    let failed = 0;
-    const inflight: Promise<void>[] = [];
-    const t0 = performance.now();
-    for (let i = 0; i < total; i++) {
-      const due = t0 + (i * 1000) / RATE;
-      const wait = due - performance.now();
-      if (wait > 1) await sleep(wait);
+    const phones = PHONES; // new conversations first, then messages into open ones
+    const failures = new Map<string, number>();
+    let inflight: Promise<void>[] = [];
+    const postLatencies: number[] = [];
+    // Twilio's side: keep-alive connections with request bytes written directly (lean-http.ts).
+    const host = new URL(server.url).host;
+    const webhooks = new LeanAgent(Number(new URL(server.url).port), 64);
+    const post = (i: number, warm: boolean) => {
       const { channel, authToken } = channels[i % QUEUES]!;
-      const from = `+1415${String(2_000_000 + (i % phones)).padStart(7, '0')}`;
-      const body = `bench ${i}`;
+      const from = `+1415${String((warm ? 3_000_000 : 2_000_000) + (i % phones)).padStart(7, '0')}`;
+      const body = `${warm ? 'warm' : 'bench'} ${i}`;
       const sid = 'SM' + randomBytes(16).toString('hex');
       const path = `/api/webhooks/twilio/${channel.id}`;
       const params = {
@@ -147,41 +195,82 @@ async function main() {
         MessageType: 'text', SmsStatus: 'received', ApiVersion: '2010-04-01', NumSegments: '1',
       };
       const form = signedForm(server.url + path, authToken, params);
-      sentAt.set(body, performance.now());
+      const raw = renderPost(host, path, { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': form.signature }, form.body);
+      const postedAt = performance.now();
+      if (!warm) sentAt.set(body, postedAt);
       inflight.push(
-        fetch(server.url + path, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': form.signature },
-          body: form.body,
-          signal: AbortSignal.timeout(30_000),
-        })
-          .then(async (r) => {
-            await r.arrayBuffer();
-            if (r.status !== 200) failed++;
-          })
-          .catch(() => void failed++),
+        webhooks.post({ raw }).then(
+          (status) => {
+            if (!warm) postLatencies.push(performance.now() - postedAt);
+            if (status !== 200 && !warm) failures.set(`HTTP ${status}`, (failures.get(`HTTP ${status}`) ?? 0) + 1);
+          },
+          (err: Error) => void (warm || failures.set(err.message, (failures.get(err.message) ?? 0) + 1)),
+        ),
       );
+    };
+    // Warm-up, not measured: the freshly started server's first second (JIT, database connections,
+    // plan caches) with other customers, at the same rate.
+    const warmCount = Math.round(RATE * 1.5);
+    const w0 = performance.now();
+    for (let i = 0; i < warmCount; i++) {
+      const wait = w0 + (i * 1000) / RATE - performance.now();
+      if (wait > 1) await sleep(wait);
+      post(i, true);
     }
     await Promise.all(inflight);
+    inflight = [];
+    await sleep(500);
+
+    const cpu0 = { server: server.cpuMs(), client: process.cpuUsage() };
+    const t0 = performance.now();
+    for (let i = 0; i < total; i++) {
+      const due = t0 + (i * 1000) / RATE;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+      post(i, false);
+    }
+    await Promise.all(inflight);
+    webhooks.destroy();
+    const failed = [...failures.values()].reduce((a, b) => a + b, 0);
+    if (failed) console.log(`failed webhooks: ${[...failures].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
     const sendSeconds = (performance.now() - t0) / 1000;
+    const clientCpu = process.cpuUsage(cpu0.client);
+    const cpuNote = `CPU: server ${((server.cpuMs() - cpu0.server) / sendSeconds / 10).toFixed(0)}% of a core, this load generator with its 105 sockets ${((clientCpu.user + clientCpu.system) / 1000 / sendSeconds / 10).toFixed(0)}%`;
     const drainUntil = Date.now() + 5000;
     while (sentAt.size && Date.now() < drainUntil) await sleep(50);
     latencies.sort((a, b) => a - b);
     console.log(
       `\nwebhook → agent socket at ${RATE} msg/s for ${SECONDS} s (${total} messages sent in ${sendSeconds.toFixed(1)} s, ${failed} failed, ${sentAt.size} never arrived):`,
     );
+    console.log(`  ${cpuNote}`);
+    postLatencies.sort((a, b) => a - b);
+    if (postLatencies.length) {
+      console.log(
+        `  webhook answered (message committed): p50 ${pct(postLatencies, 50).toFixed(1)} ms   p99 ${pct(postLatencies, 99).toFixed(1)} ms`,
+      );
+    }
     if (latencies.length) {
+      console.log(
+        `  reached the agent's socket:`,
+      );
       console.log(
         `  p50 ${pct(latencies, 50).toFixed(1)} ms   p90 ${pct(latencies, 90).toFixed(1)} ms   p99 ${pct(latencies, 99).toFixed(1)} ms   max ${latencies.at(-1)!.toFixed(1)} ms`,
       );
+      for (const [label, xs] of [
+        [`first message of ${PHONES} new customers (opens and offers a chat)`, firstLat],
+        ['messages into open chats', laterLat],
+      ] as const) {
+        const sorted = [...xs].sort((a, b) => a - b);
+        if (sorted.length) console.log(`    ${label}: p50 ${pct(sorted, 50).toFixed(1)} ms   p99 ${pct(sorted, 99).toFixed(1)} ms (${sorted.length})`);
+      }
     }
 
     // Fan-out: supervisors' sockets up to FANOUT in all, then one message reaches every one of them.
     const extra = FANOUT - SUPERVISORS;
-    const fanSockets: Socket[] = [];
+    const fanSockets: Conn[] = [];
     for (let i = 0; i < extra; i += 50) {
       const batch = await Promise.all(
-        Array.from({ length: Math.min(50, extra - i) }, (_, k) => connect(server.url, supervisorTokens[(i + k) % SUPERVISORS]!)),
+        Array.from({ length: Math.min(50, extra - i) }, (_, k) => LeanSocket.connect(server.url, supervisorTokens[(i + k) % SUPERVISORS]!)),
       );
       fanSockets.push(...batch);
     }
@@ -226,6 +315,11 @@ async function main() {
     const ok = runs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
     if (ok.length) console.log(`  median first → last socket spread ${pct(ok, 50).toFixed(1)} ms`);
     console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    if (process.env.BENCH_DEBUG) {
+      const sql = database.handle.sql!;
+      console.log(await sql`select xact_commit, xact_rollback, tup_inserted, tup_updated, tup_fetched, tup_returned from pg_stat_database where datname = current_database()`);
+      console.log(await sql`select relname, seq_scan, seq_tup_read, idx_scan, n_tup_ins, n_tup_upd, n_tup_hot_upd from pg_stat_user_tables where seq_scan + coalesce(idx_scan,0) > 100 order by seq_tup_read desc limit 12`);
+    }
   } finally {
     for (const s of sockets) s.disconnect();
     await server.stop();

@@ -53,7 +53,7 @@ export function HistorySearch({ options, canExport }: { options: FilterOptions; 
   }, []);
 
   useEffect(() => {
-    // eslint-disable-next-line react-hooks/set-state-in-effect -- the first page on open
+     
     void fetchPage(empty, null);
   }, [fetchPage]);
 

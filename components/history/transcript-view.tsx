@@ -34,7 +34,7 @@ export function TranscriptView({
     setData((await res.json()) as Transcript);
   }, [conversationId]);
   useEffect(() => {
-    // eslint-disable-next-line react-hooks/set-state-in-effect -- fetch on open and on every refresh
+     
     void load();
   }, [load, refreshKey]);
 

@@ -43,7 +43,7 @@ export function ReportsView({ options }: { options: FilterOptions }) {
     setApplied(f);
   }, []);
   useEffect(() => {
-    // eslint-disable-next-line react-hooks/set-state-in-effect -- first load
+     
     void load(form);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only on open
   }, [load]);

@@ -60,7 +60,7 @@ export function LiveView() {
   const status = useRealtime(handlers, { onReady: () => refresh(), onResync: () => refresh() });
 
   useEffect(() => {
-    // eslint-disable-next-line react-hooks/set-state-in-effect -- first load
+     
     void load();
     const tick = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(tick);

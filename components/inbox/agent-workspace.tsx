@@ -51,6 +51,9 @@ export function AgentWorkspace() {
   const selectedRef = useRef<string | null>(null);
   const dataRef = useRef<WorkspaceData | null>(null);
   const convRef = useRef<Record<string, InboxConversation>>({});
+  // Ids listed, kept in step with every state update (convRef lags until the next render): a
+  // message of a chat listed a moment ago must not fetch it again.
+  const listedRef = useRef<Set<string>>(new Set());
 
   useEffect(() => {
     selectedRef.current = selectedId;
@@ -73,6 +76,7 @@ export function AgentWorkspace() {
       setPresence(d.me.presence);
       setQueues(d.queues);
       setConversations(Object.fromEntries(d.conversations.map((c) => [c.id, c])));
+      listedRef.current = new Set(d.conversations.map((c) => c.id));
       setLoadError(null);
     } catch (e) {
       setLoadError((e as Error).message);
@@ -142,11 +146,19 @@ export function AgentWorkspace() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selectedId, data]);
 
+  /**
+   * Applies a conversation's new state from an event (in eventId order) or a REST answer. `ifAbsent`:
+   * a REST read that may have been overtaken by events meanwhile (it was read before them), so it
+   * only fills in a chat not listed yet and never overwrites what the events said.
+   */
   const upsertConversation = useCallback(
-    (c: ConversationDto, created: boolean) => {
+    (c: ConversationDto, created: boolean, { ifAbsent = false }: { ifAbsent?: boolean } = {}) => {
+      if (ifAbsent && listedRef.current.has(c.id)) return;
       const prev = convRef.current[c.id];
       const d = dataRef.current;
       if (!visible(c)) {
+        if (ifAbsent) return;
+        listedRef.current.delete(c.id);
         setConversations((cs) => {
           if (!cs[c.id]) return cs;
           const next = { ...cs };
@@ -158,7 +170,10 @@ export function AgentWorkspace() {
         }
         return;
       }
-      setConversations((cs) => ({ ...cs, [c.id]: { unread: 0, lastMessage: null, ...(cs[c.id] as InboxConversation | undefined), ...c } }));
+      listedRef.current.add(c.id);
+      setConversations((cs) =>
+        ifAbsent && cs[c.id] ? cs : { ...cs, [c.id]: { unread: 0, lastMessage: null, ...(cs[c.id] as InboxConversation | undefined), ...c } },
+      );
       if (d && d.me.role === 'agent') {
         const becameMine = c.assigneeId === d.me.id && prev?.assigneeId !== d.me.id;
         const offeredToMe = c.offeredToId === d.me.id && prev?.offeredToId !== d.me.id;
@@ -178,11 +193,11 @@ export function AgentWorkspace() {
     async (conversationId: string, m: MessageDto, created: boolean) => {
       setThreads((t) => (t[conversationId] ? { ...t, [conversationId]: { ...t[conversationId], items: mergeMessage(t[conversationId].items, m) } } : t));
       if (!created) return;
-      if (!convRef.current[conversationId]) {
+      if (!listedRef.current.has(conversationId)) {
         // A chat we had not listed yet (e.g. its first message): fetch it.
         try {
           const c = await api<ConversationDto>(`/api/v1/conversations/${conversationId}`);
-          upsertConversation(c, false);
+          upsertConversation(c, false, { ifAbsent: true });
         } catch {
           return;
         }

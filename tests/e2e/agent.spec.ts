@@ -87,12 +87,31 @@ test('"/" offers the Spanish quick replies on a Spanish chat, with the fields fi
 
   const page = await loginAs('agente');
   const inbox = new InboxPage(page);
+  // A slow network: the page's reads of a single chat are answered late, with what the server said
+  // when asked. The chat is offered to her a moment after it arrives; a late answer read before the
+  // offer must not take the offer (and its Accept button) away again.
+  await page.route(/\/api\/v1\/conversations\/[0-9a-f-]{36}$/, async (route) => {
+    if (route.request().method() !== 'GET') return route.fallback();
+    const response = await route.fetch();
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.fulfill({ response });
+  });
   await inbox.resolveAllMine();
   await inbox.goto();
   await inbox.setPresence('available');
   const sim = new SimulatorApi(admin.request);
   const channel = await sim.channel('es');
+  // On Postgres, the offer is held back a second (her row stays locked by another session, as a
+  // busy server would), so the page's read of the new chat surely answers with the chat before the offer.
+  const databaseUrl = e2eDatabaseUrl();
+  const db = databaseUrl ? postgres(databaseUrl, { max: 1, onnotice: () => {} }) : null;
+  const held = db?.begin(async (tx) => {
+    await tx`select id from users where email = 'agente@parley.test' for update`;
+    await new Promise((r) => setTimeout(r, 1000));
+  });
   await sim.send(channel.id, { from: randomCustomer('+3461'), profileName: names.mercedes, text: 'Hola, ¿tienen envío a Madrid?' });
+  await held;
+  await db?.end();
 
   // Soporte assigns to the least busy Spanish speaker: it lands in "My chats" (or is offered first).
   const item = inbox.chat(names.mercedes);
@@ -103,7 +122,14 @@ test('"/" offers the Spanish quick replies on a Spanish chat, with the fields fi
     const accept = item.getByTestId('accept');
     if (await accept.isVisible()) await accept.click();
     await expect(inbox.mine(names.mercedes)).toBeVisible({ timeout: 1000 });
-  }).toPass({ timeout: 30_000 });
+  }).toPass({ timeout: 30_000 }).catch(async (err: Error) => {
+    // What the server thinks, so a failure here says why (routing, presence or the page).
+    const chats = (await (await admin.request.get('/api/v1/conversations?status=waiting,active&limit=200')).json()) as {
+      items: { id: string; status: string; queueId: string; assigneeId: string | null; offeredToId: string | null; createdAt: string; contact: { name: string | null } }[];
+    };
+    const supervision = await (await admin.request.get('/api/v1/supervision')).text();
+    throw new Error(`${err.message}\nchats: ${JSON.stringify(chats.items)}\nsupervision: ${supervision.slice(0, 4000)}`);
+  });
   await inbox.mine(names.mercedes).click();
 
   await inbox.input().fill('/');

@@ -239,6 +239,9 @@ export function AgentWorkspace() {
       },
     },
     {
+      // Connect once the first snapshot is here, catching up from the event it reflects.
+      enabled: data !== null,
+      since: data?.lastEventId,
       // After a reconnection that missed too much, reload everything over REST.
       onResync: () => void load(),
       onReady: (first) => {

@@ -15,6 +15,8 @@ export type WorkspaceQueue = {
 export type WorkspaceChannel = { id: string; name: string; provider: string; environment: string; language: string; phoneNumber: string };
 
 export type WorkspaceData = {
+  /** The newest event the snapshot reflects: the socket catches up from there. */
+  lastEventId: number;
   me: UserDto;
   queues: WorkspaceQueue[];
   allQueues: { id: string; name: string }[];

@@ -10,10 +10,13 @@ type Handler = (payload: Record<string, unknown> & { eventId?: number }) => void
  * Socket.IO with catch-up: reconnects pass the last eventId seen (`auth.since`), so a dropped
  * connection or a server restart loses nothing; events seen twice are ignored.
  * `onReady` runs after every (re)connection once the server has replayed what was missed.
+ * `since`: the eventId a REST snapshot reflects; the first connection then replays everything after
+ * it, so nothing between the snapshot and the socket is lost. Without it the page must reload its
+ * data on the first `onReady`. `enabled: false` waits (e.g. for that snapshot) before connecting.
  */
 export function useRealtime(
   handlers: Record<string, Handler>,
-  opts: { onReady?: (first: boolean) => void; onResync?: () => void } = {},
+  opts: { onReady?: (first: boolean) => void; onResync?: () => void; since?: number; enabled?: boolean } = {},
 ): RealtimeStatus {
   const [status, setStatus] = useState<RealtimeStatus>('connecting');
   const handlersRef = useRef(handlers);
@@ -23,8 +26,11 @@ export function useRealtime(
     optsRef.current = opts;
   });
 
+  const enabled = opts.enabled ?? true;
+
   useEffect(() => {
-    let last: number | undefined;
+    if (!enabled) return;
+    let last: number | undefined = optsRef.current.since;
     let first = true;
     const seen = new Set<number>();
     const socket: Socket = io({
@@ -59,7 +65,7 @@ export function useRealtime(
     return () => {
       socket.disconnect();
     };
-  }, []);
+  }, [enabled]);
 
   return status;
 }

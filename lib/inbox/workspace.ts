@@ -1,6 +1,7 @@
 import { getDb } from '@/db/client';
 import { getInboxExtras, listChannelSummaries, listContactConversations, listQueueNames, markConversationRead } from '@/db/queries/inbox';
 import { getConversationById } from '@/db/queries/conversations';
+import { getLatestEventId } from '@/db/queries/realtime-events';
 import type { Actor } from '@/lib/auth/roles';
 import { assertCanSeeConversation } from '@/lib/conversations/access';
 import type { ConversationDto } from '@/lib/conversations/dto';
@@ -33,6 +34,9 @@ export async function withInboxExtras(actor: Actor, items: ConversationDto[]): P
 /** Everything the agent workspace needs on load, in one request. */
 export async function loadWorkspace({ actor }: { actor: Actor }) {
   const db = getDb();
+  // Read before the snapshot: every event up to it is reflected below, and the page's socket asks
+  // for everything after it (auth.since), so nothing that happens while the page loads is missed.
+  const lastEventId = await getLatestEventId(db);
   const [me, myQueues, allQueues, channels, open] = await Promise.all([
     getUserProfile({ userId: actor.id }),
     listMyQueues({ actor }),
@@ -41,6 +45,7 @@ export async function loadWorkspace({ actor }: { actor: Actor }) {
     listConversations({ actor, status: ['waiting', 'active'], limit: 200 }),
   ]);
   return {
+    lastEventId,
     me,
     queues: myQueues.items,
     allQueues,

@@ -23,6 +23,7 @@ const names = {
   ada: `Hedy Lamarr ${run}`,
   alan: `Alan Turing ${run}`,
   katherine: `Katherine Johnson ${run}`,
+  linus: `Linus Pauling ${run}`,
 };
 
 test('a customer message appears live; the agent accepts, replies, and sees the ticks go to read', async ({ loginAs }) => {
@@ -145,6 +146,33 @@ test('"/" offers the Spanish quick replies on a Spanish chat, with the fields fi
   await expect(inbox.input()).toHaveValue(`Hola ${names.mercedes}, soy Lucía Agente. ¿En qué puedo ayudarte?`);
   await inbox.input().press('Enter');
   await expect(inbox.outbound('¿En qué puedo ayudarte?')).toBeVisible();
+  await inbox.resolveAllMine();
+});
+
+test('a chat that arrives while the inbox is still loading is listed, without a reload', async ({ loginAs }) => {
+  const page = await loginAs('agent');
+  const supervisor = await loginAs('supervisor');
+  const sim = new SimulatorApi(supervisor.request);
+  const inbox = new InboxPage(page);
+  await inbox.resolveAllMine();
+  expect((await page.request.put('/api/v1/me/presence', { data: { presence: 'available' } })).ok()).toBe(true);
+  const channel = await sim.channel('en');
+  // The workspace's answer is read, then held while the customer writes: the snapshot lacks the chat.
+  let held = false;
+  await page.route('**/api/v1/workspace', async (route) => {
+    const response = await route.fetch();
+    if (!held) {
+      held = true;
+      await new Promise((r) => setTimeout(r, 1000));
+      await sim.send(channel.id, { from: randomCustomer(), profileName: names.linus, text: 'Are you open on Sundays?' });
+    }
+    await route.fulfill({ response });
+  });
+  await inbox.goto();
+  await expect(inbox.waiting(names.linus)).toBeVisible();
+  await expect(inbox.waiting(names.linus).getByTestId('conversation-preview')).toContainText('open on Sundays');
+  await inbox.accept(names.linus);
+  await expect(inbox.inbound('open on Sundays')).toBeVisible();
   await inbox.resolveAllMine();
 });
 

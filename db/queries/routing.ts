@@ -56,6 +56,19 @@ export async function listLeastBusyCandidates(
   return rows.filter((r) => r.load < r.maxChats && !excludeIds.includes(r.id));
 }
 
+/** least_busy queues holding a waiting chat offered to no one (the sweep's placement pass). */
+export async function listLeastBusyQueuesWithWaiting(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ id: queues.id })
+    .from(queues)
+    .innerJoin(
+      conversations,
+      and(eq(conversations.queueId, queues.id), eq(conversations.status, 'waiting'), isNull(conversations.offeredToId)),
+    )
+    .where(eq(queues.routingRule, 'least_busy'));
+  return rows.map((r) => r.id);
+}
+
 /** The oldest waiting chat of a queue that is not offered to anyone (FIFO). */
 export async function getOldestUnofferedWaiting(db: Db, { queueId }: { queueId: string }): Promise<Conversation | undefined> {
   const [row] = await db

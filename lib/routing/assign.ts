@@ -7,6 +7,7 @@ import {
   getOldestUnofferedWaiting,
   isQueueMember,
   listLeastBusyCandidates,
+  listLeastBusyQueuesWithWaiting,
   listMemberQueues,
   lockConversation,
   lockUser,
@@ -136,6 +137,17 @@ export async function dispatchQueue({ queueId }: { queueId: string }): Promise<n
     if (outcome === 'agent_full') break; // everyone is busy: the chat waits for a free slot
     if (outcome === 'done') placed++;
   }
+  return placed;
+}
+
+/**
+ * Sweep: least_busy chats still waiting though a member could take them. Placement follows the
+ * commit that made it possible (a new chat, an agent available or freed); should the process stop
+ * in between, or that placement fail, this catches up within a minute. Returns the chats placed.
+ */
+export async function placeStrandedChats(): Promise<number> {
+  let placed = 0;
+  for (const queueId of await listLeastBusyQueuesWithWaiting(getDb())) placed += await dispatchQueue({ queueId });
   return placed;
 }
 

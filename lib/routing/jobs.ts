@@ -1,5 +1,6 @@
 import type { PgBoss } from 'pg-boss';
 import { defineJob, enqueueJob } from '@/lib/jobs/boss';
+import { placeStrandedChats } from './assign';
 import { expireOffer, expireStaleOffers } from './offers';
 import { closeSilentConversations } from './resolve';
 
@@ -26,6 +27,7 @@ defineJob({
   handler: async () => {
     await expireStaleOffers();
     await closeSilentConversations();
+    await placeStrandedChats();
   },
 });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { queues, users } from '@/db/schema';
+import { placeStrandedChats } from '@/lib/routing/assign';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createTwilioChannel, eventually } from '../helpers/twilio';
 import { createQueueWithAgents, customerWrites, getConversation, getUser, post, setPresence } from '../helpers/routing';
@@ -78,6 +79,24 @@ describe('least_busy', { timeout: 120_000 }, () => {
     expect(state).toMatchObject({ presence: 'available', load: 2, maxChats: 2 });
     const statuses = await Promise.all(chats.map(async (c) => (await getConversation(app, c.id)).status));
     expect(statuses).toEqual(['active', 'active', 'waiting']);
+  });
+
+  it('the minute sweep places a chat whose placement never ran (the process stopped after filing it)', async () => {
+    const { agents, ch } = await createQueueWithAgents(app, { routingRule: 'least_busy', agents: [{ maxChats: 1 }] });
+    const chat = await customerWrites(app, ch);
+    // Available with no placement pass after it, as if the server died right after this commit.
+    const db = app.runtime.db.db;
+    await db.update(users).set({ presence: 'available' }).where(eq(users.id, agents[0]!.id));
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await getConversation(app, chat.id)).status).toBe('waiting');
+
+    // (The count covers every queue of this test database: other tests' chats may wait too.)
+    expect(await placeStrandedChats()).toBeGreaterThanOrEqual(1);
+    expect(await getConversation(app, chat.id)).toMatchObject({ status: 'active', assigneeId: agents[0]!.id });
+    // Full now: another chat stays waiting through the sweep.
+    const next = await customerWrites(app, ch);
+    await placeStrandedChats();
+    expect((await getConversation(app, next.id)).status).toBe('waiting');
   });
 
   it('offers the chat to the next member when not accepted in time, and sets the silent agent away', async () => {

@@ -19,8 +19,8 @@ import { insertChannel } from '@/db/queries/channels';
 import { insertQueue } from '@/db/queries/queues';
 import { encryptSecret } from '@/lib/crypto';
 import { createTestDatabase } from '../tests/helpers/db';
-import { LeanAgent, renderPost } from './lean-http';
-import { startProductionServer } from './production-server';
+import { LeanAgent, renderPost } from './lib/lean-http';
+import { startProductionServer } from './lib/production-server';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const STEPS = (process.env.BENCH_STEPS ?? '1,4,16,64,256').split(',').map(Number);

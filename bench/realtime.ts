@@ -23,8 +23,8 @@ import type { Channel } from '@/db/schema';
 import { hashPassword } from '@/lib/auth/password';
 import { encryptSecret, sha256Hex } from '@/lib/crypto';
 import { createTestDatabase } from '../tests/helpers/db';
-import { LeanAgent, renderPost } from './lean-http';
-import { startProductionServer } from './production-server';
+import { LeanAgent, renderPost } from './lib/lean-http';
+import { startProductionServer } from './lib/production-server';
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

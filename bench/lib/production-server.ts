@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import { freePort } from '../tests/helpers/free-port';
+import { freePort } from '../../tests/helpers/free-port';
 
 export type ProductionServer = {
   url: string;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
-import { queues, users } from '@/db/schema';
+import { contacts, conversations, queues, users } from '@/db/schema';
 import { placeStrandedChats } from '@/lib/routing/assign';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createTwilioChannel, eventually } from '../helpers/twilio';
-import { createQueueWithAgents, customerWrites, getConversation, getUser, post, setPresence } from '../helpers/routing';
+import { createQueueWithAgents, customerWrites, getConversation, getUser, nextPhone, post, setPresence } from '../helpers/routing';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -82,19 +82,27 @@ describe('least_busy', { timeout: 120_000 }, () => {
   });
 
   it('the minute sweep places a chat whose placement never ran (the process stopped after filing it)', async () => {
-    const { agents, ch } = await createQueueWithAgents(app, { routingRule: 'least_busy', agents: [{ maxChats: 1 }] });
-    const chat = await customerWrites(app, ch);
-    // Available with no placement pass after it, as if the server died right after this commit.
+    const { agents, ch, queue } = await createQueueWithAgents(app, { routingRule: 'least_busy', agents: [{ maxChats: 1 }] });
+    await setPresence(app, agents[0]!, 'available');
+    // Filed with no event after it, as if the server died right after committing it: nothing places it.
     const db = app.runtime.db.db;
-    await db.update(users).set({ presence: 'available' }).where(eq(users.id, agents[0]!.id));
+    const strand = async () => {
+      const [contact] = await db.insert(contacts).values({ phone: nextPhone() }).returning();
+      const [c] = await db
+        .insert(conversations)
+        .values({ channelId: ch.channel.id, contactId: contact!.id, queueId: queue.id, status: 'waiting', language: 'en' })
+        .returning();
+      return c!;
+    };
+    const chat = await strand();
     await new Promise((r) => setTimeout(r, 300));
     expect((await getConversation(app, chat.id)).status).toBe('waiting');
 
     // (The count covers every queue of this test database: other tests' chats may wait too.)
     expect(await placeStrandedChats()).toBeGreaterThanOrEqual(1);
     expect(await getConversation(app, chat.id)).toMatchObject({ status: 'active', assigneeId: agents[0]!.id });
-    // Full now: another chat stays waiting through the sweep.
-    const next = await customerWrites(app, ch);
+    // Full now: another stranded chat stays waiting through the sweep.
+    const next = await strand();
     await placeStrandedChats();
     expect((await getConversation(app, next.id)).status).toBe('waiting');
   });

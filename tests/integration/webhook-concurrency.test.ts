@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq, sql } from 'drizzle-orm';
 import { contacts, conversations, events, messages } from '@/db/schema';
-import { getDbHandle } from '@/db/client';
+import { getDbHandle, openDatabase, type DbHandle } from '@/db/client';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createTwilioChannel, inboundParams, postInbound, type TestChannel } from '../helpers/twilio';
 
@@ -46,23 +46,33 @@ describe('webhooks racing each other', () => {
   it('answers 5xx, not 200, while the database is unreachable', async () => {
     const handle = getDbHandle();
     const saved = { ...handle };
-    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
-    // Every query fails as if the server were gone.
-    handle.db = new Proxy(handle.db, {
-      get(target, prop) {
-        if (prop === 'select' || prop === 'insert' || prop === 'update' || prop === 'transaction' || prop === 'execute') {
-          return () => {
-            throw down;
-          };
-        }
-        return Reflect.get(target, prop);
-      },
-    });
+    let gone: DbHandle | undefined;
+    if (handle.kind === 'postgres') {
+      // A real pool to a port nothing listens on: every connection attempt is refused.
+      gone = await openDatabase({ databaseUrl: 'postgres://postgres@127.0.0.1:1/parley', poolSize: 2 });
+      handle.db = gone.db;
+      handle.sql = gone.sql;
+    } else {
+      // PGlite is in-process and cannot go away: every query fails as if it had.
+      const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      handle.db = new Proxy(handle.db, {
+        get(target, prop) {
+          if (prop === 'select' || prop === 'insert' || prop === 'update' || prop === 'transaction' || prop === 'execute') {
+            return () => {
+              throw down;
+            };
+          }
+          return Reflect.get(target, prop);
+        },
+      });
+    }
     try {
       const res = await postInbound(app, ch, inboundParams(ch.channel, {}, '+14155550003'));
       expect(res.status).toBeGreaterThanOrEqual(500);
     } finally {
       handle.db = saved.db;
+      handle.sql = saved.sql;
+      await gone?.sql?.end({ timeout: 0 });
     }
     const [contact] = await app.runtime.db.db.select().from(contacts).where(eq(contacts.phone, '+14155550003'));
     expect(contact).toBeUndefined();

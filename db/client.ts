@@ -49,7 +49,11 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     });
     const db = drizzlePostgres(sql, { schema, casing: 'snake_case' }) as unknown as Db;
     let ended: Promise<void> | undefined;
-    return { db, kind: 'postgres', sql, url: opts.databaseUrl, close: () => (ended ??= sql.end({ timeout: 5 })) };
+    const close = () => {
+      endedPools.add(sql);
+      return (ended ??= sql.end({ timeout: 5 }));
+    };
+    return { db, kind: 'postgres', sql, url: opts.databaseUrl, close };
   }
   let dir: string | undefined;
   if (!opts.inMemory) {
@@ -113,6 +117,10 @@ export async function executePrepared<T>(db: Db, query: SQL): Promise<T[]> {
   return rowsOf<T>(await db.execute(query));
 }
 
+// Pools being closed. postgres.js's reserve() does not check it: on a pool being ended it would
+// open a new connection (that nobody closes) instead of failing like a query does.
+const endedPools = new WeakSet<object>();
+
 type PgJsSession = {
   client?: Partial<postgres.Sql>;
   dialect: ConstructorParameters<typeof PostgresJsSession>[1];
@@ -134,6 +142,7 @@ export async function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promis
   // can reserve too, but another connection would not be inside that transaction.
   const isPool = !!pool && typeof pool.reserve === 'function' && !('savepoint' in pool) && !('release' in pool);
   if (!session || !isPool) return db.transaction((tx) => fn(tx as unknown as Db));
+  if (endedPools.has(pool)) throw Object.assign(new Error('The database connection pool is closed.'), { code: 'CONNECTION_ENDED' });
   const conn = await pool.reserve!();
   try {
     const begun = conn.unsafe('begin');

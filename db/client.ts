@@ -4,7 +4,6 @@ import { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { PostgresJsSession, PostgresJsTransaction } from 'drizzle-orm/postgres-js/session';
 import type { SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
@@ -49,11 +48,7 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
     });
     const db = drizzlePostgres(sql, { schema, casing: 'snake_case' }) as unknown as Db;
     let ended: Promise<void> | undefined;
-    const close = () => {
-      endedPools.add(sql);
-      return (ended ??= sql.end({ timeout: 5 }));
-    };
-    return { db, kind: 'postgres', sql, url: opts.databaseUrl, close };
+    return { db, kind: 'postgres', sql, url: opts.databaseUrl, close: () => (ended ??= sql.end({ timeout: 5 })) };
   }
   let dir: string | undefined;
   if (!opts.inMemory) {
@@ -115,52 +110,4 @@ export async function executePrepared<T>(db: Db, query: SQL): Promise<T[]> {
     return rowsOf<T>(await client.unsafe(sql, params, { prepare: true }));
   }
   return rowsOf<T>(await db.execute(query));
-}
-
-// Pools being closed. postgres.js's reserve() does not check it: on a pool being ended it would
-// open a new connection (that nobody closes) instead of failing like a query does.
-const endedPools = new WeakSet<object>();
-
-type PgJsSession = {
-  client?: Partial<postgres.Sql>;
-  dialect: ConstructorParameters<typeof PostgresJsSession>[1];
-  schema: ConstructorParameters<typeof PostgresJsSession>[2];
-  options: ConstructorParameters<typeof PostgresJsSession>[3];
-};
-
-/**
- * `db.transaction(fn)` with its BEGIN sent together with the transaction's first statement.
- * postgres.js's own begin waits for BEGIN's answer before running `fn`: a round trip, a write and
- * a wake-up of the database more, per transaction (the webhook's filing transaction is three round
- * trips; this makes it two). Same contract: committed when `fn` resolves, rolled back when it
- * throws. Pass the pool's `db`, not a transaction. PGlite (one connection): `db.transaction`.
- */
-export async function transaction<T>(db: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
-  const session = (db as unknown as { session?: PgJsSession }).session;
-  const pool = session?.client;
-  // The pool itself only: a transaction's (savepoint) or a reserved connection's (release) sql
-  // can reserve too, but another connection would not be inside that transaction.
-  const isPool = !!pool && typeof pool.reserve === 'function' && !('savepoint' in pool) && !('release' in pool);
-  if (!session || !isPool) return db.transaction((tx) => fn(tx as unknown as Db));
-  if (endedPools.has(pool)) throw Object.assign(new Error('The database connection pool is closed.'), { code: 'CONNECTION_ENDED' });
-  const conn = await pool.reserve!();
-  try {
-    const begun = conn.unsafe('begin');
-    begun.catch(() => {}); // observed below; an error here also fails the statements behind it
-    const txSession = new PostgresJsSession(conn, session.dialect, session.schema, session.options);
-    const tx = new PostgresJsTransaction(session.dialect, txSession as never, session.schema) as unknown as Db;
-    let result: T;
-    try {
-      result = await fn(tx);
-      await begun;
-    } catch (err) {
-      await conn.unsafe('rollback').catch(() => {});
-      throw err;
-    }
-    // Sent right behind fn's last statement when fn did not wait for it (recordEventsLast).
-    await conn.unsafe('commit');
-    return result;
-  } finally {
-    conn.release();
-  }
 }

@@ -1,4 +1,4 @@
-import { transaction, type Db } from '@/db/client';
+import type { Db } from '@/db/client';
 import type { Attachment, Channel, Contact, Conversation, Message } from '@/db/schema';
 import { fileInboundMessages, type InboundRow } from '@/db/queries/inbound';
 import { insertAttachments } from '@/db/queries/attachments';
@@ -120,7 +120,7 @@ async function fileBatch(db: Db, batch: Inbound[]): Promise<IngestResult[]> {
   // Two first messages of a new customer can race on the contact's wa_id (ON CONFLICT arbitrates
   // the phone only): the loser retries once the winner has committed and finds the contact.
   const { results, published } = await retryOnUniqueRace(async () => {
-    const done = await transaction(db, async (tx) => {
+    const done = await db.transaction(async (tx) => {
       const filed = await fileInboundMessages(tx, rows);
       const media = filed.flatMap((f, i) =>
         f.message

@@ -1,4 +1,4 @@
-import { getDb, transaction, type Db } from '@/db/client';
+import { getDb, type Db } from '@/db/client';
 import { publishEvents, recordEventsLast } from '@/lib/events/bus';
 import type { DomainEvent } from '@/lib/events/types';
 import { logger } from '@/lib/logger';
@@ -19,7 +19,7 @@ function pgCode(err: unknown): string | undefined {
 export async function runChange<T>(fn: (tx: Db, events: DomainEvent[]) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const done = await transaction(getDb(), async (tx) => {
+      const done = await getDb().transaction(async (tx) => {
         const events: DomainEvent[] = [];
         const result = await fn(tx as unknown as Db, events);
         return { result, ...(await recordEventsLast(tx as unknown as Db, events)) };

@@ -53,7 +53,6 @@ export function HistorySearch({ options, canExport }: { options: FilterOptions; 
   }, []);
 
   useEffect(() => {
-     
     void fetchPage(empty, null);
   }, [fetchPage]);
 

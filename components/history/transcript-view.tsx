@@ -34,7 +34,6 @@ export function TranscriptView({
     setData((await res.json()) as Transcript);
   }, [conversationId]);
   useEffect(() => {
-     
     void load();
   }, [load, refreshKey]);
 

@@ -43,7 +43,6 @@ export function ReportsView({ options }: { options: FilterOptions }) {
     setApplied(f);
   }, []);
   useEffect(() => {
-     
     void load(form);
     // eslint-disable-next-line react-hooks/exhaustive-deps -- only on open
   }, [load]);

@@ -60,7 +60,6 @@ export function LiveView() {
   const status = useRealtime(handlers, { onReady: () => refresh(), onResync: () => refresh() });
 
   useEffect(() => {
-     
     void load();
     const tick = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(tick);

@@ -77,6 +77,10 @@ async function main() {
     logger.info('stopped');
     process.exit(0);
   };
+  // A promise nobody awaited that failed (a driver's background work when the database cuts its
+  // connections, say) is logged, and the server goes on serving: everything durable is in Postgres,
+  // and ending the process would drop every agent's connection for nothing.
+  process.on('unhandledRejection', (err: unknown) => logger.error({ err }, 'unhandled rejection'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }

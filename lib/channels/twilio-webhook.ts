@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
 import type { Channel } from '@/db/schema';
 import { getChannelById } from '@/db/queries/channels';
-import { AppError } from '@/lib/errors';
+import { AppError, isDatabaseDown } from '@/lib/errors';
 import { logger } from '@/lib/logger';
 import { isValidTwilioSignature } from './twilio-signature';
 
@@ -14,11 +14,30 @@ export type TwilioWebhookRequest = { channelId: string; signature: string | null
 // change (deactivation, new auth token) takes effect within CHANNEL_TTL_MS.
 const CHANNEL_TTL_MS = 2_000;
 const channelCache = new Map<string, { channel: Channel; at: number }>();
+// One read per channel at a time: the webhooks that find the cache expired together share it.
+const loading = new Map<string, Promise<Channel | undefined>>();
 
 async function loadChannel(db: Db, id: string): Promise<Channel | undefined> {
   const hit = channelCache.get(id);
   if (hit && Date.now() - hit.at < CHANNEL_TTL_MS) return hit.channel;
-  const channel = await getChannelById(db, { id });
+  let load = loading.get(id);
+  if (!load) {
+    load = readChannel(db, id).finally(() => loading.delete(id));
+    loading.set(id, load);
+  }
+  return load;
+}
+
+async function readChannel(db: Db, id: string): Promise<Channel | undefined> {
+  let channel: Channel | undefined;
+  try {
+    channel = await getChannelById(db, { id });
+  } catch (err) {
+    // A connection cut under the read (restart, failover): once more on another connection.
+    if (!isDatabaseDown(err)) throw err;
+    await new Promise((r) => setTimeout(r, 50 + Math.random() * 50));
+    channel = await getChannelById(db, { id });
+  }
   if (channel) {
     if (channelCache.size > 1000) channelCache.clear();
     channelCache.set(id, { channel, at: Date.now() });

@@ -71,10 +71,10 @@ class IngestBatcher {
 
   private async run(batch: Pending[]): Promise<void> {
     try {
-      const results = await fileBatch(this.db, batch);
+      const results = await fileBatchOnceMore(this.db, batch);
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (err) {
-      // Unreachable database: every webhook gets its 5xx now (Twilio retries), no second attempt each.
+      // Unreachable database: every webhook gets its 5xx now (Twilio retries), no third attempt each.
       if (batch.length === 1 || isDatabaseDown(err)) return batch.forEach((p) => p.reject(err));
       // One bad webhook must not fail the others: file each on its own.
       await Promise.all(
@@ -95,6 +95,22 @@ export async function storeInboundMessage(db: Db, item: Inbound): Promise<Ingest
   let batcher = batchers.get(db);
   if (!batcher) batchers.set(db, (batcher = new IngestBatcher(db)));
   return batcher.submit(item);
+}
+
+/**
+ * A connection cut under a transaction (a database restart or failover, a backend terminated, a
+ * proxy's idle reset) fails only that transaction: the batch is filed once more, on another
+ * connection, after a pause, before its webhooks are answered 5xx. Safe: filing is idempotent per
+ * MessageSid, so a batch whose COMMIT went through before the cut comes back as duplicates.
+ */
+async function fileBatchOnceMore(db: Db, batch: Inbound[]): Promise<IngestResult[]> {
+  try {
+    return await fileBatch(db, batch);
+  } catch (err) {
+    if (!isDatabaseDown(err)) throw err;
+    await new Promise((r) => setTimeout(r, 50 + Math.random() * 50));
+    return fileBatch(db, batch);
+  }
 }
 
 /** Files a batch in one transaction (contacts, conversations, messages, attachments, events), then publishes. */

@@ -1,10 +1,12 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import postgres from 'postgres';
-import { messages } from '@/db/schema';
+import { attachments, messages } from '@/db/schema';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { baseDatabaseUrl } from '../helpers/db';
-import { createTwilioChannel, inboundParams, postInbound, type TestChannel } from '../helpers/twilio';
+import { createTwilioChannel, eventually, inboundParams, postInbound, type TestChannel } from '../helpers/twilio';
 
 // What a database restart, a failover or an administrator's pg_terminate_backend does to a running
 // Parley: every connection of its pool is cut, again and again, while Twilio keeps posting.
@@ -12,13 +14,24 @@ const onPostgres = Boolean(baseDatabaseUrl);
 
 let app: TestApp;
 let ch: TestChannel;
+// Stands in for Twilio's media host: the media job (pg-boss, its own pool) must work afterwards too.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+let media: Server;
+let mediaBase = '';
 
 beforeAll(async () => {
   if (!onPostgres) return;
-  app = await startTestApp({ driver: 'postgres' });
+  media = createServer((_req, res) => void res.writeHead(200, { 'content-type': 'image/png', 'content-length': PNG.length }).end(PNG));
+  await new Promise<void>((r) => media.listen(0, '127.0.0.1', r));
+  mediaBase = `http://127.0.0.1:${(media.address() as AddressInfo).port}`;
+  app = await startTestApp({ driver: 'postgres', env: { TWILIO_MEDIA_HOSTS: new URL(mediaBase).host } });
   ch = await createTwilioChannel(app);
 });
-afterAll(() => app?.close());
+afterAll(async () => {
+  await app?.close();
+  media?.closeAllConnections();
+  await new Promise((r) => (media ? media.close(r) : r(null)));
+});
 
 type Sent = { sid: string; status: number; ms: number };
 
@@ -86,5 +99,15 @@ describe.runIf(onPostgres)('the database cuts every connection, repeatedly', () 
     const acked = [...during, ...after].filter((s) => s.status === 200).map((s) => s.sid);
     const stored = await app.runtime.db.db.select({ sid: messages.providerMessageId }).from(messages).where(inArray(messages.providerMessageId, acked));
     expect(stored.length).toBe(acked.length);
-  }, 60_000);
+
+    // Durable jobs run again: a photo sent now is downloaded.
+    const photo = inboundParams(ch.channel, { NumMedia: '1', MediaUrl0: `${mediaBase}/Media/after-chaos`, MediaContentType0: 'image/png' }, '+14155569999');
+    expect((await postInbound(app, ch, photo)).status).toBe(200);
+    const [row] = await app.runtime.db.db.select().from(messages).where(eq(messages.providerMessageId, photo.MessageSid!));
+    const ready = await eventually(async () => {
+      const [a] = await app.runtime.db.db.select().from(attachments).where(eq(attachments.messageId, row!.id));
+      return a?.status === 'ready' ? a : undefined;
+    }, 20_000);
+    expect(ready.size).toBe(PNG.length);
+  }, 90_000);
 });

@@ -14,6 +14,10 @@
 // 3. The array-type lookup a new connection runs first is an unawaited promise: when that connection
 //    is cut during it, the rejection is unhandled (which also ends a Node process). The connection's
 //    own close handling already retries; the rejection is now caught.
+// 4. sql.begin(): when the transaction's connection is cut, begin() rejects, but the callback goes on
+//    and its next statements run on the pool's NEW session of that connection, outside any
+//    transaction, each committed on its own (half a transaction stored: an outbox event without its
+//    message, say). They are now refused with the close's error. Upstream: porsager/postgres#1155.
 //
 // Each patch checks the exact text it replaces and the file is left alone when postgres.js changed
 // (a newer release may have fixed it): the script then says so and tests/unit/postgres-patch.test.ts
@@ -23,7 +27,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 
 const MARK = '/* parley-patched: connection recovery */';
-const patches = [
+const connectionPatches = [
   {
     name: 'closed()/terminate() forget the cancelled flush and the unsent bytes',
     from: /\n {4}clearImmediate\(nextWriteTimer\)\n/g,
@@ -52,6 +56,32 @@ const patches = [
   },
 ];
 
+const indexPatches = [
+  {
+    name: 'begin() remembers that its connection closed',
+    from: /new Promise\(\(_, reject\) => connection\.onclose = reject\)/g,
+    count: 1,
+    to: 'new Promise((_, reject) => connection.onclose = (e) => { closedError = e; reject(e) })',
+  },
+  {
+    name: 'begin() declares that state',
+    from: /let savepoints = 0\n/g,
+    count: 1,
+    to: 'let closedError = null\n    let savepoints = 0\n',
+  },
+  {
+    name: "a closed transaction's next statements are refused, not run on a new session",
+    from: /q\.catch\(e => uncaughtError \|\| \(uncaughtError = e\)\)\n/g,
+    count: 1,
+    to: 'q.catch(e => uncaughtError || (uncaughtError = e))\n        if (closedError) return q.reject(closedError)\n',
+  },
+];
+
+const TARGETS = [
+  { files: ['src/connection.js', 'cjs/src/connection.js'], patches: connectionPatches },
+  { files: ['src/index.js', 'cjs/src/index.js'], patches: indexPatches },
+];
+
 function packageDir() {
   try {
     const require = createRequire(import.meta.url);
@@ -63,7 +93,7 @@ function packageDir() {
 }
 
 /** Patches one connection.js; returns 'patched' | 'already' | a reason it was left alone. */
-export function patchFile(file) {
+export function patchFile(file, patches) {
   let text = fs.readFileSync(file, 'utf8');
   if (text.startsWith(MARK)) return 'already';
   for (const p of patches) {
@@ -79,9 +109,10 @@ export function isPatched(file) {
   return fs.readFileSync(file, 'utf8').startsWith(MARK);
 }
 
-export function connectionFiles(dir = packageDir()) {
+/** The files this script patches, with their patches. */
+export function patchedFiles(dir = packageDir()) {
   if (!dir) return [];
-  return ['src/connection.js', 'cjs/src/connection.js'].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
+  return TARGETS.flatMap((t) => t.files.map((f) => ({ file: path.join(dir, f), patches: t.patches }))).filter((x) => fs.existsSync(x.file));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -91,8 +122,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     process.exit(0);
   }
   const version = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version;
-  for (const file of connectionFiles(dir)) {
-    const result = patchFile(file);
+  for (const { file, patches } of patchedFiles(dir)) {
+    const result = patchFile(file, patches);
     const line = `patch-postgres: postgres ${version} ${path.relative(process.cwd(), file)}: ${result}`;
     if (result.startsWith('left alone')) console.warn(line);
     else console.log(line);

@@ -35,7 +35,8 @@ describe.runIf(onPostgres)('a transaction whose connection is cut', () => {
         await tx.execute(sql`insert into t values (1)`);
         other = pool.db.execute(sql`select 'another request' as x`); // queued: the pool's only connection is ours
         await admin`select pg_terminate_backend(${pid})`;
-        await new Promise((r) => setTimeout(r, 300)); // the cut arrives; the pool reconnects for `other`
+        // `other` runs once the pool has seen the cut and reconnected its connection (a new session).
+        await other;
         await tx.execute(sql`insert into t values (2)`).catch((e: unknown) => (late = e));
       })
       .then(

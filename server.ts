@@ -6,6 +6,12 @@ import { attachRealtime, closeRealtime } from './lib/realtime/server';
 import { logger } from './lib/logger';
 import { handleTwilioWebhook } from './lib/channels/webhook-http';
 
+// When whatever reads this process's output goes away (a closed pipe: `npm start | head`, a log
+// shipper that died), a write fails with EPIPE. Unheard, that error reaches Next.js's
+// uncaughtException handler, which prints it to the same closed pipe, which fails again: a loop at
+// 100% CPU. The logs have nowhere to go; the server goes on serving.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+
 async function main() {
   let config;
   try {

@@ -35,6 +35,10 @@ export async function startProductionServer(env: Record<string, string>, timeout
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A benchmark that dies must not leave its server running: it would skew every later figure.
+  const orphan = () => child.kill('SIGKILL');
+  process.once('exit', orphan);
+  void exited.then(() => process.off('exit', orphan));
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const force = setTimeout(() => child.kill('SIGKILL'), 15_000);

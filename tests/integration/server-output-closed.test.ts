@@ -45,7 +45,10 @@ describe('server.ts whose output pipe is closed', () => {
         const t = setTimeout(() => reject(new Error(`not ready in 90 s: ${out}`)), 90_000);
         child.stdout!.on('data', (d: Buffer) => {
           out += d.toString();
-          if (out.includes('Parley is ready')) (clearTimeout(t), resolve());
+          if (out.includes('Parley is ready')) {
+            clearTimeout(t);
+            resolve();
+          }
         });
         child.once('exit', (code) => reject(new Error(`exited (${code}): ${out}`)));
       });

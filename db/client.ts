@@ -118,3 +118,23 @@ export async function executePrepared<T>(db: Db, query: SQL): Promise<T[]> {
   }
   return rowsOf<T>(await db.execute(query));
 }
+
+type RawClient = { unsafe?: Unsafe; query?: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }> };
+
+/**
+ * `db` (usually a transaction) as a plain SQL executor, for libraries that run their own statements
+ * and can join the caller's transaction: pg-boss's `send({ db })` creates a job that exists iff the
+ * transaction commits.
+ */
+export function sqlExecutor(db: Db): { executeSql: (text: string, values?: unknown[]) => Promise<{ rows: unknown[] }> } {
+  const client = (db as unknown as { session?: { client?: RawClient } }).session?.client;
+  if (client?.unsafe) {
+    const unsafe = client.unsafe.bind(client);
+    return { executeSql: async (text, values = []) => ({ rows: [...((await unsafe(text, values, { prepare: false })) as unknown[])] }) };
+  }
+  if (client?.query) {
+    const query = client.query.bind(client);
+    return { executeSql: async (text, values = []) => ({ rows: (await query(text, values)).rows }) };
+  }
+  throw new Error('sqlExecutor: unknown database driver');
+}

@@ -18,7 +18,7 @@ import { getConfig } from '@/lib/config';
 import { AppError } from '@/lib/errors';
 import { publishEvents, recordEvents } from '@/lib/events/bus';
 import type { PublishedEvent } from '@/lib/events/types';
-import { defineJob, enqueueJob } from '@/lib/jobs/boss';
+import { defineJob, enqueueJob, enqueueJobIn, wakeWorker } from '@/lib/jobs/boss';
 import { logger } from '@/lib/logger';
 import { signedMediaUrl } from '@/lib/media/signed-url';
 import { NON_RETRYABLE, readableReason } from './error-codes';
@@ -43,6 +43,15 @@ const settings = () => ({
 
 export async function enqueueSend(data: SendJobData, { startAfterSeconds }: { startAfterSeconds?: number } = {}): Promise<void> {
   await enqueueJob(SEND_MESSAGE_JOB, data, startAfterSeconds ? { startAfter: startAfterSeconds } : {});
+}
+
+/** The send of a message just stored by `tx`: queued iff `tx` commits. Then call `wakeSendWorker()`. */
+export async function enqueueSendIn(tx: Db, data: SendJobData): Promise<void> {
+  await enqueueJobIn(tx, SEND_MESSAGE_JOB, data);
+}
+
+export function wakeSendWorker(): void {
+  wakeWorker(SEND_MESSAGE_JOB);
 }
 
 export const sendMessageJob = defineJob<SendJobData>({

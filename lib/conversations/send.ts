@@ -6,7 +6,6 @@ import { getConversationWithContact } from '@/db/queries/conversations';
 import { getMessageById } from '@/db/queries/messages';
 import {
   claimUploadedAttachment,
-  failPendingMessage,
   getMessageByClientId,
   getTemplateById,
   insertOutboundMessage,
@@ -17,11 +16,10 @@ import type { Actor } from '@/lib/auth/roles';
 import { AppError } from '@/lib/errors';
 import { publishEvents, recordEvents } from '@/lib/events/bus';
 import type { DomainEvent, PublishedEvent } from '@/lib/events/types';
-import { logger } from '@/lib/logger';
 import { assertCanSeeConversation } from './access';
 import { toConversationDto, toMessageDto, type MessageDto } from './dto';
 import { conversationAudience, messageUpdatedEvent } from './message-events';
-import { enqueueSend } from './send-job';
+import { enqueueSendIn, wakeSendWorker } from './send-job';
 import { assertWindowOpen } from './window';
 
 export type SendInput =
@@ -65,6 +63,8 @@ export async function sendMessage(
       'attachmentId' in input ? await claimUploadedAttachment(tx, { id: input.attachmentId, messageId: row.id }) : undefined;
     if ('attachmentId' in input && !attached) throw new AppError('conflict:This attachment was sent already. Upload it again.');
     const updated = (await touchConversationAfterReply(tx, { id: conversationId })) ?? conversation;
+    // Queued with the message: a process that stops right after the commit strands nothing.
+    await enqueueSendIn(tx, { messageId: row.id });
     const events: DomainEvent[] = [
       {
         type: 'message.created',
@@ -82,7 +82,7 @@ export async function sendMessage(
     return { message: await messageDto(db, first), created: false };
   }
   publishEvents(published);
-  await handOver(db, message);
+  wakeSendWorker();
   return { message: await messageDto(db, message, actor.name), created: true };
 }
 
@@ -109,13 +109,14 @@ export async function retryMessage(
   const reset = await db.transaction(async (tx) => {
     const row = await resetFailedMessage(tx, { id: message.id });
     if (!row) return null;
+    await enqueueSendIn(tx, { messageId: row.id });
     const event = await messageUpdatedEvent(tx, row, conversation);
     if (event) published = await recordEvents(tx, [event]);
     return row;
   });
   if (!reset) return messageDto(db, (await getMessageById(db, { id: messageId }))!);
   publishEvents(published);
-  await handOver(db, reset);
+  wakeSendWorker();
   return messageDto(db, reset);
 }
 
@@ -186,26 +187,6 @@ function checkTemplateVariables(template: Template, given: Record<string, string
 
 export function renderTemplate(body: string, variables: Record<string, string>): string {
   return body.replace(PLACEHOLDER, (whole, name: string) => variables[name] ?? whole);
-}
-
-/** Queues the send; if even that fails, the message fails visibly rather than staying pending. */
-async function handOver(db: Db, message: Message): Promise<void> {
-  try {
-    await enqueueSend({ messageId: message.id });
-  } catch (err) {
-    logger.error({ err, messageId: message.id }, 'could not queue outbound message');
-    let published: PublishedEvent[] = [];
-    await db.transaction(async (tx) => {
-      const failed = await failPendingMessage(tx, {
-        id: message.id,
-        errorCode: null,
-        errorReason: 'Parley could not queue this message for sending. Retry it.',
-      });
-      const event = failed ? await messageUpdatedEvent(tx, failed) : null;
-      if (event) published = await recordEvents(tx, [event]);
-    });
-    publishEvents(published);
-  }
 }
 
 async function messageDto(db: Db, message: Message, authorName?: string): Promise<MessageDto> {

@@ -1,6 +1,6 @@
 import { PgBoss } from 'pg-boss';
 import { fromPglite } from 'pg-boss/dist/adapters/pglite.js';
-import type { DbHandle } from '@/db/client';
+import { sqlExecutor, type Db, type DbHandle } from '@/db/client';
 import { logger } from '@/lib/logger';
 
 export type JobDefinition<T extends object = object> = {
@@ -75,6 +75,15 @@ export async function enqueueJob(
   const id = await getBoss().send(name, data, options as never);
   if (!options.startAfter) wakeWorker(name);
   return id;
+}
+
+/**
+ * Creates a job inside the caller's transaction `tx`: it exists iff the transaction commits, so a
+ * process that stops between the commit and the enqueue cannot strand the work. Call
+ * `wakeWorker(name)` after the commit (other processes hear the NOTIFY at commit).
+ */
+export async function enqueueJobIn(tx: Db, name: string, data: object, options: { startAfter?: number | Date } = {}): Promise<void> {
+  await getBoss().send(name, data, { ...options, db: sqlExecutor(tx) } as never);
 }
 
 /** Wakes this process's worker for `name` now, for a job just created here. */

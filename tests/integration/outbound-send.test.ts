@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { rowsOf } from '@/db/client';
 import twilio from 'twilio';
 import { conversations, events, messages, type Channel, type Queue, type User } from '@/db/schema';
 import type { MessageDto } from '@/lib/conversations/dto';
@@ -302,6 +303,37 @@ describe('failures', () => {
     expect(failed.status).toBe('failed');
     expect(failed.errorReason).toMatch(/could not take the message after \d+ tries/);
     expect(mock.messagesWhere(byBody(text)).length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('a reply and its send job are one transaction', () => {
+  it('a reply that cannot be stored leaves no send job behind; a stored one has its job committed with it', async () => {
+    const db = app.runtime.db.db;
+    const sendJobs = async () =>
+      rowsOf<{ id: string; message_id: string }>(await db.execute(sql`select id, data->>'messageId' as message_id from pgboss.job where name = 'message.send'`));
+    const before = await sendJobs();
+    // The outbox refuses this reply's events, as a broken disk or constraint would: after the job was queued.
+    await db.execute(sql.raw(`create function parley_test_fail_events() returns trigger language plpgsql as $$
+      begin if new.payload::text like '%NO-OUTBOX%' then raise exception 'events refused'; end if; return new; end $$`));
+    await db.execute(sql.raw('create trigger parley_test_fail_events before insert on events for each row execute function parley_test_fail_events()'));
+    const { conversation } = await activeChat();
+    try {
+      const res = await post(conversation.id, { clientId: randomUUID(), text: 'NO-OUTBOX reply' });
+      expect(res.status).toBe(500);
+    } finally {
+      await db.execute(sql.raw('drop trigger parley_test_fail_events on events'));
+      await db.execute(sql.raw('drop function parley_test_fail_events()'));
+    }
+    expect(await db.select().from(messages).where(eq(messages.body, 'NO-OUTBOX reply'))).toEqual([]);
+    expect((await sendJobs()).length).toBe(before.length);
+    await sleep(1500); // a worker poll
+    expect(mock.messagesWhere(byBody('NO-OUTBOX reply'))).toEqual([]);
+
+    const res = await post(conversation.id, { clientId: randomUUID(), text: 'stored reply' });
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as MessageDto;
+    expect((await sendJobs()).filter((j) => j.message_id === created.id)).toHaveLength(1);
+    await fx.waitForMessage(created.id, (m) => m.status === 'queued');
   });
 });
 

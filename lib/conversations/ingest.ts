@@ -6,8 +6,7 @@ import { verifyTwilioWebhook, type TwilioWebhookRequest } from '@/lib/channels/t
 import { publishEvents, recordEventsLast } from '@/lib/events/bus';
 import type { DomainEvent } from '@/lib/events/types';
 import { isDatabaseDown } from '@/lib/errors';
-import { logger } from '@/lib/logger';
-import { enqueueMediaDownloads } from '@/lib/media/download';
+import { enqueueMediaDownloadsIn, wakeMediaWorker } from '@/lib/media/download';
 import { toE164, stripChannelPrefix } from '@/lib/phone';
 import { toConversationDto, toMessageDto } from './dto';
 import { parseInboundParams, type InboundMessage } from './inbound-params';
@@ -144,6 +143,8 @@ async function fileBatch(db: Db, batch: Inbound[]): Promise<IngestResult[]> {
           : [],
       );
       const attachments = await insertAttachments(tx, media);
+      // The webhook never downloads media itself: jobs do, with retries (Twilio may 404 for a moment).
+      await enqueueMediaDownloadsIn(tx, attachments.map((a) => a.id));
       const events: DomainEvent[] = [];
       const announced = new Set<string>();
       const out: IngestResult[] = filed.map((f) => {
@@ -171,11 +172,7 @@ async function fileBatch(db: Db, batch: Inbound[]): Promise<IngestResult[]> {
   });
 
   publishEvents(published);
-  const downloads = results.flatMap((r) => (r.duplicate ? [] : r.attachments.map((a) => a.id)));
-  if (downloads.length) {
-    // The webhook never downloads media itself: jobs do, with retries (Twilio may 404 for a moment).
-    await enqueueMediaDownloads(downloads).catch((err: unknown) => logger.error({ err, attachments: downloads }, 'could not enqueue media downloads'));
-  }
+  if (results.some((r) => !r.duplicate && r.attachments.length)) wakeMediaWorker();
   return results;
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { getDb, type Db } from '@/db/client';
+import { getDb, sqlExecutor, type Db } from '@/db/client';
 import type { Channel } from '@/db/schema';
 import { countAttachmentsWithStorageKey, getAttachmentById, updateAttachment } from '@/db/queries/attachments';
 import { getChannelById } from '@/db/queries/channels';
@@ -32,12 +32,21 @@ class MediaFailure extends Error {
   }
 }
 
-export async function enqueueMediaDownloads(attachmentIds: string[]): Promise<void> {
+/**
+ * Queues the downloads of attachments that `tx` stores: the jobs exist iff `tx` commits, so a
+ * process that stops right after the commit strands no attachment as pending. Then call
+ * `wakeMediaWorker()`.
+ */
+export async function enqueueMediaDownloadsIn(tx: Db, attachmentIds: string[]): Promise<void> {
   if (!attachmentIds.length) return;
   await getBoss().insert(
     MEDIA_DOWNLOAD_JOB,
     attachmentIds.map((attachmentId) => ({ data: { attachmentId }, singletonKey: attachmentId })),
+    { db: sqlExecutor(tx) } as never,
   );
+}
+
+export function wakeMediaWorker(): void {
   wakeWorker(MEDIA_DOWNLOAD_JOB);
 }
 

@@ -30,11 +30,19 @@ export function LiveView() {
     selectedRef.current = selected;
   }, [selected]);
 
+  // Loads overlap (an event during a slow load starts another): only an answer newer than the one
+  // shown may replace it, or a late, older answer would hide chats until the next event.
+  const started = useRef(0);
+  const shown = useRef(0);
   const load = useCallback(async () => {
+    const mine = ++started.current;
     try {
       const res = await fetch(`/api/v1/supervision?since=${encodeURIComponent(localMidnight())}`, { cache: 'no-store' });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      setSummary((await res.json()) as LiveSummary);
+      const next = (await res.json()) as LiveSummary;
+      if (mine < shown.current) return;
+      shown.current = mine;
+      setSummary(next);
       setNow(Date.now());
       setError(null);
     } catch {

@@ -79,3 +79,47 @@ test('reports show charts with downloadable numbers', async ({ loginAs }) => {
   expect(await csv.text()).toMatch(/^bucket,conversations,inbound_messages,outbound_messages/);
   await page.screenshot({ path: `${shots}/supervisor-reports.png`, fullPage: true });
 });
+
+test('a slow, older answer of the live summary never overwrites a newer one', async ({ loginAs }) => {
+  const page = await loginAs('supervisor');
+  const sup = new SupervisorPage(page);
+  await sup.gotoLive();
+  const sim = new SimulatorApi(page.request);
+  const channel = await sim.channel('en');
+  const first = `Ada Lovelace ${Math.floor(Math.random() * 9000 + 1000)}`;
+  const second = `Grace Hopper ${Math.floor(Math.random() * 9000 + 1000)}`;
+
+  // The next summary request is answered with what the server said then, but only after a newer
+  // request has been answered: as a slow network or a busy server would do.
+  let held: (() => void) | undefined;
+  const newerAnswered = new Promise<void>((resolve) => (held = resolve));
+  let heldSeen: () => void = () => {};
+  const heldStarted = new Promise<void>((resolve) => (heldSeen = resolve));
+  let holding = true;
+  let staleDelivered = false;
+  await page.route('**/api/v1/supervision?**', async (route) => {
+    if (holding) {
+      holding = false;
+      const stale = await route.fetch();
+      const body = await stale.text();
+      heldSeen();
+      await newerAnswered;
+      await route.fulfill({ status: stale.status(), headers: stale.headers(), body });
+      staleDelivered = true;
+      return;
+    }
+    const res = await route.fetch();
+    await route.fulfill({ response: res });
+    if (held && (await res.text()).includes(second)) held();
+  });
+
+  await sim.send(channel.id, { from: randomCustomer(), profileName: first, text: 'Is the analytical engine in stock?' });
+  await heldStarted;
+  await sim.send(channel.id, { from: randomCustomer(), profileName: second, text: 'I found a moth in my order' });
+  await expect.poll(() => staleDelivered).toBe(true);
+  await page.waitForTimeout(500);
+  // Both chats are still listed: the older answer (without the second chat) was ignored.
+  await expect(sup.liveChat(first)).toBeVisible();
+  await expect(sup.liveChat(second)).toBeVisible();
+  await page.screenshot({ path: `${shots}/supervisor-live-newest-wins.png` });
+});

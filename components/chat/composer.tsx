@@ -286,6 +286,7 @@ export function Composer({
             </div>
           )}
           <textarea
+            dir="auto"
             ref={textRef}
             value={text}
             onChange={(e) => {

@@ -31,5 +31,10 @@ function render(nodes: FmtNode[], key = ''): React.ReactNode {
 
 /** A message body with WhatsApp formatting, rendered as elements (never as HTML). */
 export function FormattedText({ text }: { text: string }) {
-  return <span className="whitespace-pre-wrap break-words [overflow-wrap:anywhere]">{render(parseWhatsApp(text))}</span>;
+  // dir="auto": Arabic, Hebrew or Persian text runs and aligns right to left, by its first strong letter.
+  return (
+    <div dir="auto" className="whitespace-pre-wrap break-words [overflow-wrap:anywhere]" data-testid="message-text">
+      {render(parseWhatsApp(text))}
+    </div>
+  );
 }

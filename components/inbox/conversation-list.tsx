@@ -52,7 +52,7 @@ function Item({
         </div>
         <div className="min-w-0 flex-1">
           <div className="flex items-center gap-1.5">
-            <span className="truncate text-sm font-medium" data-testid="conversation-name">
+            <span dir="auto" className="truncate text-sm font-medium" data-testid="conversation-name">
               {c.contact.name ?? c.contact.phone}
             </span>
             <span className="rounded bg-slate-100 px-1 text-[10px] font-semibold uppercase text-slate-500" title="Conversation language">
@@ -63,7 +63,7 @@ function Item({
             </span>
           </div>
           <div className="flex items-center gap-2">
-            <span className="truncate text-xs text-slate-500" data-testid="conversation-preview">
+            <span dir="auto" className="truncate text-xs text-slate-500" data-testid="conversation-preview">
               {preview(c)}
             </span>
             {c.unread > 0 && (

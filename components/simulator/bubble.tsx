@@ -107,7 +107,7 @@ export function Bubble({
           </a>
         )}
         {m.button && <div className="mb-0.5 text-[10px] font-semibold uppercase tracking-wide text-slate-500">Button tap</div>}
-        {m.body && <div className="whitespace-pre-wrap break-words" data-testid="sim-message-body">{m.body}</div>}
+        {m.body && <div dir="auto" className="whitespace-pre-wrap break-words" data-testid="sim-message-body">{m.body}</div>}
         {failed && (
           <div className="mt-1 text-xs text-red-700" data-testid="sim-message-error">
             Not delivered to the phone: error {m.errorCode}

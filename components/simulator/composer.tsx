@@ -129,6 +129,7 @@ export function Composer({
           <Icon name="tap" />
         </button>
         <textarea
+          dir="auto"
           ref={input}
           rows={1}
           value={text}

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import postgres from 'postgres';
+import type { Locator } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { InboxPage } from '../pages/inbox-page';
 import { SimulatorApi, randomCustomer } from '../pages/simulator-api';
@@ -307,4 +308,38 @@ test('an admin adds the agent to another queue (long name): the workspace shows 
     expect(restored.status()).toBe(200);
   }
   await expect(chip).toHaveCount(0);
+});
+
+test('Arabic runs right to left: the preview, the customer message, the reply being typed and the sent reply', async ({ loginAs }) => {
+  const agentPage = await loginAs('agent');
+  const supervisor = await loginAs('supervisor');
+  const sim = new SimulatorApi(supervisor.request);
+  const inbox = new InboxPage(agentPage);
+  await inbox.resolveAllMine();
+  await inbox.goto();
+  await inbox.setPresence('available');
+  const name = `Layla Haddad ${run}`;
+  const channel = await sim.channel('en');
+  await sim.send(channel.id, { from: randomCustomer(), profileName: name, text: 'مرحبا، أين طلبي رقم 1234؟' });
+
+  const direction = (l: Locator) => l.evaluate((el) => getComputedStyle(el).direction);
+  const preview = inbox.waiting(name).getByTestId('conversation-preview');
+  await expect(preview).toContainText('أين طلبي');
+  expect(await direction(preview)).toBe('rtl');
+
+  await inbox.accept(name);
+  const text = inbox.inbound('أين طلبي').getByTestId('message-text');
+  await expect(text).toBeVisible();
+  expect(await direction(text)).toBe('rtl');
+
+  await inbox.input().fill('سنتحقق من طلبك الآن');
+  expect(await direction(inbox.input())).toBe('rtl');
+  await inbox.reply('سنتحقق من طلبك الآن');
+  const sent = inbox.outbound('سنتحقق').getByTestId('message-text');
+  await expect(sent).toBeVisible();
+  expect(await direction(sent)).toBe('rtl');
+  // A Latin message in the same chat still runs left to right.
+  await inbox.reply('Order 1234 ships today.');
+  expect(await direction(inbox.outbound('ships today').getByTestId('message-text'))).toBe('ltr');
+  await agentPage.screenshot({ path: `${shots}/agent-rtl.png` });
 });

@@ -17,12 +17,29 @@ const g = globalThis as unknown as { __parleyRoutingListeners?: boolean };
 const recountQueues = new Set<string>();
 const dispatchQueues = new Set<string>();
 
+// Each queue's routing rule, as last read: a burst of new chats needs it once per RULE_TTL_MS, not
+// once per placement pass (a round trip each). dispatchQueue reads the rule again before placing;
+// a chat that arrives within RULE_TTL_MS of a switch to least_busy waits for the next pass or the
+// per-minute sweep.
+const RULE_TTL_MS = 2_000;
+const leastBusyCache = new Map<string, { leastBusy: boolean; at: number }>();
+
+async function leastBusyOf(queueIds: string[]): Promise<string[]> {
+  const now = Date.now();
+  const unknown = queueIds.filter((id) => !(now - (leastBusyCache.get(id)?.at ?? -Infinity) < RULE_TTL_MS));
+  if (unknown.length) {
+    const found = new Set(await listLeastBusyQueueIds(getDb(), { queueIds: unknown }));
+    if (leastBusyCache.size > 10_000) leastBusyCache.clear();
+    for (const id of unknown) leastBusyCache.set(id, { leastBusy: found.has(id), at: now });
+  }
+  return queueIds.filter((id) => leastBusyCache.get(id)?.leastBusy);
+}
+
 async function dispatch(): Promise<void> {
   const queueIds = [...dispatchQueues];
   dispatchQueues.clear();
   // Only least_busy queues place chats; offer_all members take them from the list.
-  const leastBusy = await listLeastBusyQueueIds(getDb(), { queueIds });
-  for (const queueId of leastBusy) await followUp(() => dispatchQueue({ queueId }));
+  for (const queueId of await leastBusyOf(queueIds)) await followUp(() => dispatchQueue({ queueId }));
 }
 
 // The counters are for people's eyes: recounting at most every RECOUNT_EVERY_MS during a burst of

@@ -68,6 +68,21 @@ export function isDatabaseDown(err: unknown): boolean {
   return !!e.message && /ECONNREFUSED|connection terminated|connection closed|PGlite is closed|database is not initialised/i.test(e.message);
 }
 
+/**
+ * Runs `work`, and once more after a short pause if it failed because its database connection was
+ * cut (a restart or failover, a terminated backend, a proxy's reset): the pool's next connection
+ * usually works. Only for work that is safe to repeat (idempotent, or rolled back whole).
+ */
+export async function onceMoreIfDatabaseDown<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (!isDatabaseDown(err)) throw err;
+    await new Promise((r) => setTimeout(r, 50 + Math.random() * 50));
+    return work();
+  }
+}
+
 /** Turns anything thrown in a route into the API's error shape; details are logged, never returned. */
 export function errorResponse(err: unknown): Response {
   if (err instanceof AppError) return err.toResponse();

@@ -1,7 +1,7 @@
 import type { Db } from '@/db/client';
 import type { Channel } from '@/db/schema';
 import { getChannelById } from '@/db/queries/channels';
-import { AppError, isDatabaseDown } from '@/lib/errors';
+import { AppError, onceMoreIfDatabaseDown } from '@/lib/errors';
 import { logger } from '@/lib/logger';
 import { isValidTwilioSignature } from './twilio-signature';
 
@@ -29,15 +29,7 @@ async function loadChannel(db: Db, id: string): Promise<Channel | undefined> {
 }
 
 async function readChannel(db: Db, id: string): Promise<Channel | undefined> {
-  let channel: Channel | undefined;
-  try {
-    channel = await getChannelById(db, { id });
-  } catch (err) {
-    // A connection cut under the read (restart, failover): once more on another connection.
-    if (!isDatabaseDown(err)) throw err;
-    await new Promise((r) => setTimeout(r, 50 + Math.random() * 50));
-    channel = await getChannelById(db, { id });
-  }
+  const channel = await onceMoreIfDatabaseDown(() => getChannelById(db, { id }));
   if (channel) {
     if (channelCache.size > 1000) channelCache.clear();
     channelCache.set(id, { channel, at: Date.now() });

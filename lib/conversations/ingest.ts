@@ -5,7 +5,7 @@ import { insertAttachments } from '@/db/queries/attachments';
 import { verifyTwilioWebhook, type TwilioWebhookRequest } from '@/lib/channels/twilio-webhook';
 import { publishEvents, recordEventsLast } from '@/lib/events/bus';
 import type { DomainEvent } from '@/lib/events/types';
-import { isDatabaseDown } from '@/lib/errors';
+import { isDatabaseDown, onceMoreIfDatabaseDown } from '@/lib/errors';
 import { enqueueMediaDownloadsIn, wakeMediaWorker } from '@/lib/media/download';
 import { toE164, stripChannelPrefix } from '@/lib/phone';
 import { toConversationDto, toMessageDto } from './dto';
@@ -102,14 +102,8 @@ export async function storeInboundMessage(db: Db, item: Inbound): Promise<Ingest
  * connection, after a pause, before its webhooks are answered 5xx. Safe: filing is idempotent per
  * MessageSid, so a batch whose COMMIT went through before the cut comes back as duplicates.
  */
-async function fileBatchOnceMore(db: Db, batch: Inbound[]): Promise<IngestResult[]> {
-  try {
-    return await fileBatch(db, batch);
-  } catch (err) {
-    if (!isDatabaseDown(err)) throw err;
-    await new Promise((r) => setTimeout(r, 50 + Math.random() * 50));
-    return fileBatch(db, batch);
-  }
+function fileBatchOnceMore(db: Db, batch: Inbound[]): Promise<IngestResult[]> {
+  return onceMoreIfDatabaseDown(() => fileBatch(db, batch));
 }
 
 /** Files a batch in one transaction (contacts, conversations, messages, attachments, events), then publishes. */

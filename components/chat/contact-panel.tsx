@@ -70,7 +70,7 @@ export function ContactPanel({
   return (
     <aside className="flex w-72 shrink-0 flex-col gap-4 overflow-y-auto border-l border-slate-200 bg-white p-4 text-sm" data-testid="contact-panel">
       <section>
-        <h3 className="text-base font-semibold" data-testid="contact-name">
+        <h3 dir="auto" className="text-base font-semibold" data-testid="contact-name">
           {conversation.contact.name ?? 'Unknown name'}
         </h3>
         <dl className="mt-2 space-y-1 text-xs text-slate-600">

@@ -155,7 +155,7 @@ export function HistorySearch({ options, canExport }: { options: FilterOptions; 
             {items.map((i) => (
               <tr key={i.id} className="border-t border-slate-100 hover:bg-slate-50" data-testid="history-row">
                 <td className="px-3 py-2">
-                  <Link href={`/history/${i.id}`} className="font-medium text-brand-700 hover:underline" data-testid="history-open">
+                  <Link dir="auto" href={`/history/${i.id}`} className="font-medium text-brand-700 hover:underline" data-testid="history-open">
                     {i.contact.name ?? i.contact.phone}
                   </Link>
                   <div className="text-xs text-slate-500">{i.contact.phone}</div>

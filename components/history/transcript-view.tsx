@@ -45,7 +45,7 @@ export function TranscriptView({
     <div className="flex min-h-0 flex-1 flex-col" data-testid="transcript">
       <div className="border-b border-slate-200 bg-white px-5 py-3">
         <div className="flex flex-wrap items-center gap-3">
-          <h2 className="text-lg font-semibold text-slate-900" data-testid="transcript-contact">
+          <h2 dir="auto" className="text-lg font-semibold text-slate-900" data-testid="transcript-contact">
             {c.contact.name ?? c.contact.phone}
           </h2>
           <span className="text-sm text-slate-500">{c.contact.phone}</span>

@@ -478,7 +478,7 @@ export function AgentWorkspace() {
           <>
             <div className="flex items-center gap-3 border-b border-slate-200 bg-white px-4 py-2.5">
               <div className="min-w-0">
-                <div className="truncate font-medium" data-testid="chat-title">
+                <div dir="auto" className="truncate font-medium" data-testid="chat-title">
                   {selected.contact.name ?? selected.contact.phone}
                 </div>
                 <div className="text-xs text-slate-500">

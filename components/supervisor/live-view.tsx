@@ -160,8 +160,8 @@ export function LiveView() {
                       {c.status}
                     </span>
                     <span className="min-w-0 flex-1">
-                      <span className="block truncate font-medium">{c.contactName ?? c.contactPhone}</span>
-                      <span className="block truncate text-xs text-slate-500">{c.lastMessage ?? ' '}</span>
+                      <span dir="auto" className="block truncate font-medium">{c.contactName ?? c.contactPhone}</span>
+                      <span dir="auto" className="block truncate text-xs text-slate-500">{c.lastMessage ?? ' '}</span>
                     </span>
                     <span className="w-28 shrink-0 truncate text-xs text-slate-600">{queueName.get(c.queueId)}</span>
                     <span className="w-28 shrink-0 truncate text-xs text-slate-600" data-testid="live-chat-agent">

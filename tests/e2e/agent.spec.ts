@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import postgres from 'postgres';
-import type { Locator } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { InboxPage } from '../pages/inbox-page';
 import { SimulatorApi, randomCustomer } from '../pages/simulator-api';
@@ -16,6 +16,20 @@ function e2eDatabaseUrl(): string | null {
 
 test.describe.configure({ mode: 'serial' });
 
+type LoginAs = (who: 'agent' | 'supervisor') => Promise<Page>;
+
+/** Alex Agent's inbox, available and without the chats of earlier tests; the supervisor's simulator plays the customers. */
+async function readyAgent(loginAs: LoginAs): Promise<{ page: Page; sim: SimulatorApi; inbox: InboxPage }> {
+  const page = await loginAs('agent');
+  const supervisor = await loginAs('supervisor');
+  const sim = new SimulatorApi(supervisor.request);
+  const inbox = new InboxPage(page);
+  await inbox.resolveAllMine();
+  await inbox.goto();
+  await inbox.setPresence('available');
+  return { page, sim, inbox };
+}
+
 // Names unique per run: a retried test must not find the chats of its first attempt.
 const run = Math.random().toString(36).slice(2, 6);
 const names = {
@@ -28,13 +42,7 @@ const names = {
 };
 
 test('a customer message appears live; the agent accepts, replies, and sees the ticks go to read', async ({ loginAs }) => {
-  const agentPage = await loginAs('agent');
-  const supervisor = await loginAs('supervisor');
-  const sim = new SimulatorApi(supervisor.request);
-  const inbox = new InboxPage(agentPage);
-  await inbox.resolveAllMine();
-  await inbox.goto();
-  await inbox.setPresence('available');
+  const { page: agentPage, sim, inbox } = await readyAgent(loginAs);
 
   const channel = await sim.channel('en');
   const customer = randomCustomer();
@@ -178,13 +186,7 @@ test('a chat that arrives while the inbox is still loading is listed, without a 
 });
 
 test('images both ways; an oversize or wrong file is refused at once with its reason', async ({ loginAs }) => {
-  const page = await loginAs('agent');
-  const supervisor = await loginAs('supervisor');
-  const sim = new SimulatorApi(supervisor.request);
-  const inbox = new InboxPage(page);
-  await inbox.resolveAllMine();
-  await inbox.goto();
-  await inbox.setPresence('available');
+  const { page, sim, inbox } = await readyAgent(loginAs);
   const channel = await sim.channel('en');
   const png = Buffer.from(
     'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
@@ -216,13 +218,7 @@ test('images both ways; an oversize or wrong file is refused at once with its re
 });
 
 test('a send the provider refuses shows failed with the readable reason', async ({ loginAs }) => {
-  const page = await loginAs('agent');
-  const supervisor = await loginAs('supervisor');
-  const sim = new SimulatorApi(supervisor.request);
-  const inbox = new InboxPage(page);
-  await inbox.resolveAllMine();
-  await inbox.goto();
-  await inbox.setPresence('available');
+  const { page, sim, inbox } = await readyAgent(loginAs);
   const channel = await sim.channel('en');
   await sim.send(channel.id, { from: randomCustomer(), profileName: names.alan, text: 'Can you call me back?' });
   await inbox.accept(names.alan);
@@ -311,14 +307,8 @@ test('an admin adds the agent to another queue (long name): the workspace shows 
 });
 
 test('Arabic runs right to left: the preview, the customer message, the reply being typed and the sent reply', async ({ loginAs }) => {
-  const agentPage = await loginAs('agent');
-  const supervisor = await loginAs('supervisor');
-  const sim = new SimulatorApi(supervisor.request);
-  const inbox = new InboxPage(agentPage);
-  await inbox.resolveAllMine();
-  await inbox.goto();
-  await inbox.setPresence('available');
-  const name = `Layla Haddad ${run}`;
+  const { page: agentPage, sim, inbox } = await readyAgent(loginAs);
+  const name = `ليلى حداد ${run}`;
   const channel = await sim.channel('en');
   await sim.send(channel.id, { from: randomCustomer(), profileName: name, text: 'مرحبا، أين طلبي رقم 1234؟' });
 
@@ -328,6 +318,8 @@ test('Arabic runs right to left: the preview, the customer message, the reply be
   expect(await direction(preview)).toBe('rtl');
 
   await inbox.accept(name);
+  expect(await direction(agentPage.getByTestId('chat-title'))).toBe('rtl');
+  expect(await direction(agentPage.getByTestId('contact-name'))).toBe('rtl');
   const text = inbox.inbound('أين طلبي').getByTestId('message-text');
   await expect(text).toBeVisible();
   expect(await direction(text)).toBe('rtl');

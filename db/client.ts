@@ -48,10 +48,6 @@ export async function openDatabase(opts: OpenOptions): Promise<DbHandle> {
       // ten connections at once, and every query queued meanwhile waits with it. Per connection this
       // grows 0.1 s, 0.2 s, 0.4 s… up to 2 s, with jitter so reconnects do not arrive together.
       backoff: (failures: number) => (0.5 + Math.random() / 2) * Math.min(0.1 * 2 ** (failures / max), 2),
-      // Prepared statements (executePrepared) are still planned for their own values every time: a
-      // plan cached while a table was small (a new install's first minutes) would seq-scan it for
-      // the rest of the connection's life. Unprepared statements are planned that way anyway.
-      connection: { plan_cache_mode: 'force_custom_plan' },
     });
     const db = drizzlePostgres(sql, { schema, casing: 'snake_case' }) as unknown as Db;
     let ended: Promise<void> | undefined;
@@ -103,18 +99,20 @@ export function canPipeline(db: Db): boolean {
 }
 
 /**
- * Runs a hot-path statement as a named prepared statement (postgres.js): Postgres parses, analyses
- * and rewrites it once per connection instead of on every call (Drizzle sends every query
- * unprepared). It is still planned on every call (plan_cache_mode, see openDatabase), so the plan
- * always fits the data. Saves ~0.5 ms of database CPU per call of the webhook's filing statement.
+ * Runs a hot-path statement as a named prepared statement (postgres.js): Postgres parses it once per
+ * connection and, after five runs planned for their own values, keeps one generic plan, instead of
+ * parsing and planning it on every call as it does Drizzle's unprepared queries. A statement whose
+ * best plan depends on its parameters or on how big a table is must not be cached: the plan is made
+ * for the tables as they are then and only an ANALYZE replaces it. `cachePlan: false` sends it
+ * unprepared (planned per call; one more round trip: postgres.js asks for the parameter types first).
  * PGlite: as usual.
  */
-export async function executePrepared<T>(db: Db, query: SQL): Promise<T[]> {
+export async function executePrepared<T>(db: Db, query: SQL, { cachePlan = true } = {}): Promise<T[]> {
   const d = db as unknown as Internals;
   const client = d.session?.client;
   if (d.dialect && client && typeof client.unsafe === 'function') {
     const { sql, params } = d.dialect.sqlToQuery(query);
-    return rowsOf<T>(await client.unsafe(sql, params, { prepare: true }));
+    return rowsOf<T>(await client.unsafe(sql, params, { prepare: cachePlan }));
   }
   return rowsOf<T>(await db.execute(query));
 }

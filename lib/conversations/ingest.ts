@@ -1,6 +1,6 @@
 import type { Db } from '@/db/client';
 import type { Attachment, Channel, Contact, Conversation, Message } from '@/db/schema';
-import { fileInboundMessages, type InboundRow } from '@/db/queries/inbound';
+import { fileInboundMessages, messagesTableIsGrown, type InboundRow } from '@/db/queries/inbound';
 import { insertAttachments } from '@/db/queries/attachments';
 import { verifyTwilioWebhook, type TwilioWebhookRequest } from '@/lib/channels/twilio-webhook';
 import { publishEvents, recordEventsLast } from '@/lib/events/bus';
@@ -47,6 +47,7 @@ const MAX_IN_FLIGHT = 3;
 class IngestBatcher {
   private queue: Pending[] = [];
   private inFlight = 0;
+  private readonly planCache = new PlanCachePolicy();
 
   constructor(private readonly db: Db) {}
 
@@ -70,7 +71,8 @@ class IngestBatcher {
 
   private async run(batch: Pending[]): Promise<void> {
     try {
-      const results = await fileBatchOnceMore(this.db, batch);
+      const cachePlan = this.planCache.allowed(this.db);
+      const results = await fileBatchOnceMore(this.db, batch, cachePlan);
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (err) {
       // Unreachable database: every webhook gets its 5xx now (Twilio retries), no third attempt each.
@@ -78,7 +80,7 @@ class IngestBatcher {
       // One bad webhook must not fail the others: file each on its own.
       await Promise.all(
         batch.map((p) =>
-          fileBatch(this.db, [p]).then(
+          fileBatch(this.db, [p], false).then(
             ([r]) => p.resolve(r!),
             (e: unknown) => p.reject(e),
           ),
@@ -102,12 +104,33 @@ export async function storeInboundMessage(db: Db, item: Inbound): Promise<Ingest
  * connection, after a pause, before its webhooks are answered 5xx. Safe: filing is idempotent per
  * MessageSid, so a batch whose COMMIT went through before the cut comes back as duplicates.
  */
-function fileBatchOnceMore(db: Db, batch: Inbound[]): Promise<IngestResult[]> {
-  return onceMoreIfDatabaseDown(() => fileBatch(db, batch));
+function fileBatchOnceMore(db: Db, batch: Inbound[], cachePlan: boolean): Promise<IngestResult[]> {
+  return onceMoreIfDatabaseDown(() => fileBatch(db, batch, cachePlan));
+}
+
+/**
+ * Whether the filing statement's plan may be cached (fileInboundMessages says why not while the
+ * messages table is small). Asked at most every 5 s, in the background, until it is yes: a table
+ * does not shrink back to a few rows in normal use.
+ */
+class PlanCachePolicy {
+  private grown = false;
+  private askedAt = -Infinity;
+
+  allowed(db: Db): boolean {
+    if (!this.grown && Date.now() - this.askedAt > 5_000) {
+      this.askedAt = Date.now();
+      messagesTableIsGrown(db).then(
+        (grown) => void (this.grown = grown),
+        () => {}, // asked again in a minute
+      );
+    }
+    return this.grown;
+  }
 }
 
 /** Files a batch in one transaction (contacts, conversations, messages, attachments, events), then publishes. */
-async function fileBatch(db: Db, batch: Inbound[]): Promise<IngestResult[]> {
+async function fileBatch(db: Db, batch: Inbound[], cachePlan: boolean): Promise<IngestResult[]> {
   const rows: InboundRow[] = batch.map(({ channel, inbound }) => ({
     channelId: channel.id,
     queueId: channel.queueId,
@@ -130,7 +153,7 @@ async function fileBatch(db: Db, batch: Inbound[]): Promise<IngestResult[]> {
   // the phone only): the loser retries once the winner has committed and finds the contact.
   const { results, published } = await retryOnUniqueRace(async () => {
     const done = await db.transaction(async (tx) => {
-      const filed = await fileInboundMessages(tx, rows);
+      const filed = await fileInboundMessages(tx, rows, { cachePlan });
       const media = filed.flatMap((f, i) =>
         f.message
           ? batch[i]!.inbound.media.map((m, position) => ({ messageId: f.message.id, position, contentType: m.contentType, sourceUrl: m.url, status: 'pending' as const }))

@@ -11,8 +11,6 @@
  * (1,4,16,64,256), BENCH_RATE (fixed-rate step, messages/s), BENCH_CONTACTS (200).
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import { execSync } from 'node:child_process';
 import os from 'node:os';
 import postgres from 'postgres';
 import { insertChannel } from '@/db/queries/channels';
@@ -20,6 +18,7 @@ import { insertQueue } from '@/db/queries/queues';
 import { encryptSecret } from '@/lib/crypto';
 import { createTestDatabase } from '../tests/helpers/db';
 import { LeanAgent, renderPost } from './lib/lean-http';
+import { postgresCpuMs } from './lib/cpu';
 import { startProductionServer } from './lib/production-server';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -27,7 +26,6 @@ const STEPS = (process.env.BENCH_STEPS ?? '1,4,16,64,256').split(',').map(Number
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 200);
 
-const CLK_TCK = Number(execSync('getconf CLK_TCK').toString().trim()) || 100;
 
 type Served = { url: string; channelId: string; authToken: string; accountSid: string; phoneNumber: string; databaseUrl: string };
 
@@ -78,27 +76,6 @@ type StepResult = { label: string; ok: number; errors: number; seconds: number; 
 
 const per = (ms: number | undefined, n: number) => (ms === undefined ? '?' : (ms / Math.max(1, n)).toFixed(2));
 
-/** CPU time (ms) used so far by every process of the postgres user: the database's whole share of the machine. */
-function postgresCpuMs(): number | undefined {
-  try {
-    let total = 0;
-    for (const pid of fs.readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      let stat: string;
-      try {
-        if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
-        stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      } catch {
-        continue; // gone meanwhile
-      }
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]); // own + reaped children
-    }
-    return (total * 1000) / CLK_TCK;
-  } catch {
-    return undefined;
-  }
-}
 
 function report(r: StepResult): void {
   const lat = [...r.lat].sort((a, b) => a - b);

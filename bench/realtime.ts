@@ -7,11 +7,20 @@
  * The production server (server.ts after `next build`, NODE_ENV=production; builds first if needed)
  * runs in a child process on a fresh database that is dropped afterwards; this process signs and posts
  * Twilio webhooks and holds the sockets. 100 agents in 10 offer_all queues of 10 (one channel each),
- * so each message reaches its queue's 10 agents and the 5 supervisors. Bounded: about 60 s.
- * Knobs: BENCH_RATE (messages/s, 200), BENCH_SECONDS (10), BENCH_FANOUT (1000), REDIS_URL (optional),
- * BENCH_DEBUG=1 (prints the database's transaction and per-table scan counts at the end).
+ * so each message reaches its queue's 10 agents and the 5 supervisors. The database starts with
+ * HISTORY earlier messages in closed chats, as an installation in use does.
+ *
+ * After a warm-up (the server's first seconds: JIT, connections, plan caches) that opens 400 chats,
+ * the measured run posts RATE messages/s: 1 in 10 a new customer's first message (it opens a chat
+ * offered to 10 agents), the others into the open chats. Then a burst: BURST new customers at RATE/s
+ * (every message opens a chat: about twice the work). Then the fan-out to 1,000 sockets.
+ * Bounded: about 40 s.
+ * Knobs: BENCH_RATE (messages/s, 200), BENCH_SECONDS (10), BENCH_NEW_SHARE (0.1), BENCH_BURST (500),
+ * BENCH_HISTORY (20000), BENCH_FANOUT (1000), REDIS_URL (optional), BENCH_DEBUG=1 (prints the
+ * database's transaction and per-table scan counts at the end).
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { EventEmitter } from 'node:events';
 import { io as connectIo, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
@@ -24,13 +33,22 @@ import { hashPassword } from '@/lib/auth/password';
 import { encryptSecret, sha256Hex } from '@/lib/crypto';
 import { createTestDatabase } from '../tests/helpers/db';
 import { LeanAgent, renderPost } from './lib/lean-http';
+import { postgresCpuMs } from './lib/cpu';
 import { startProductionServer } from './lib/production-server';
 
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const FANOUT = Number(process.env.BENCH_FANOUT ?? 1000);
 const QUEUES = 10;
-const PHONES = 500;
+/** Chats opened in the warm-up: the measured messages that are not a new customer's go to them. */
+const OPEN_CHATS = 400;
+/** Share of the measured messages that are a new customer's first message (spread evenly). */
+const NEW_SHARE = Number(process.env.BENCH_NEW_SHARE ?? 0.1);
+/** New customers in the burst after the steady run. */
+const BURST = Number(process.env.BENCH_BURST ?? 500);
+const WARM_SECONDS = 3;
+/** Earlier messages in the database (closed chats spread over the channels). */
+const HISTORY = Number(process.env.BENCH_HISTORY ?? 20_000);
 const AGENTS_PER_QUEUE = 10;
 const SUPERVISORS = 5;
 
@@ -143,6 +161,29 @@ async function main() {
       });
       channels.push({ channel, authToken });
     }
+    // An installation in use: HISTORY earlier messages, 10 per closed chat, over the 10 channels.
+    const seeded = performance.now();
+    await db.execute(sql`
+      with c as (
+        insert into contacts (phone, name)
+        select '+1416' || lpad(g::text, 7, '0'), 'Customer ' || g from generate_series(1, ${Math.ceil(HISTORY / 10)}) g
+        returning id, phone
+      ), v as (
+        insert into conversations (channel_id, contact_id, queue_id, status, language, last_inbound_at, last_message_at, created_at, closed_at)
+        select ch.id, c.id, ch.queue_id, 'closed', 'en', now() - interval '2 days', now() - interval '2 days', now() - interval '2 days', now() - interval '1 day'
+        from c join (select id, queue_id, row_number() over (order by id) - 1 as n from channels) ch
+          on ch.n = right(c.phone, 7)::int % ${QUEUES}
+        returning id, channel_id
+      )
+      insert into messages (conversation_id, channel_id, direction, kind, body, status, provider_message_id, raw, created_at, updated_at)
+      select v.id, v.channel_id, case when k % 2 = 0 then 'inbound' else 'outbound' end::direction, 'text',
+        'Hello, my order ' || k || ' has not arrived yet, could you check the delivery status please', 'delivered',
+        'SMH' || md5(v.id::text || k), ${JSON.stringify({ ApiVersion: '2010-04-01', MessageType: 'text', NumMedia: '0', SmsStatus: 'received' })}::jsonb,
+        now() - interval '2 days', now() - interval '2 days'
+      from v, generate_series(1, 10) k`);
+    await db.execute(sql`vacuum analyze`);
+    console.log(`database seeded with ${HISTORY} earlier messages in ${((performance.now() - seeded) / 1000).toFixed(1)} s`);
+
     const supervisorTokens: string[] = [];
     for (let s = 0; s < SUPERVISORS; s++) {
       const u = await insertUser(db, { email: `s${s}@bench.test`, name: `Supervisor ${s}`, role: 'supervisor', passwordHash });
@@ -159,34 +200,30 @@ async function main() {
     sockets.push(...(await Promise.all(supervisorTokens.map((t) => LeanSocket.connect(server.url, t)))));
     console.log(`connected ${sockets.length} sockets (100 agents, 5 supervisors) in ${((Date.now() - started) / 1000).toFixed(1)} s since start`);
 
-    const sentAt = new Map<string, number>();
-    const latencies: number[] = [];
-    const firstLat: number[] = []; // a customer's first message: opens a chat, offered to 10 agents
-    const laterLat: number[] = []; // messages into open chats
+    // What each posted message is, for the figures: a customer's first message opens a chat that is
+    // offered to its queue's 10 agents (two events, a recount); the others go into open chats.
+    type Kind = 'steady-new' | 'steady-open' | 'burst';
+    const sentAt = new Map<string, { at: number; kind: Kind }>();
+    const latencies: Record<Kind, number[]> = { 'steady-new': [], 'steady-open': [], burst: [] };
     for (const p of probes) {
       p.on('message.created', (e: { message: { body: string } }) => {
-        const t = sentAt.get(e.message.body);
-        if (t !== undefined) {
-          const ms = performance.now() - t;
-          latencies.push(ms);
-          (Number(e.message.body.slice(6)) < PHONES ? firstLat : laterLat).push(ms);
-          sentAt.delete(e.message.body);
-        }
+        const sent = sentAt.get(e.message.body);
+        if (sent === undefined) return;
+        latencies[sent.kind].push(performance.now() - sent.at);
+        sentAt.delete(e.message.body);
       });
     }
 
-    const total = RATE * SECONDS;
-    const phones = PHONES; // new conversations first, then messages into open ones
     const failures = new Map<string, number>();
     let inflight: Promise<void>[] = [];
     const postLatencies: number[] = [];
     // Twilio's side: keep-alive connections with request bytes written directly (lean-http.ts).
     const host = new URL(server.url).host;
     const webhooks = new LeanAgent(Number(new URL(server.url).port), 64);
-    const post = (i: number, warm: boolean) => {
-      const { channel, authToken } = channels[i % QUEUES]!;
-      const from = `+1415${String((warm ? 3_000_000 : 2_000_000) + (i % phones)).padStart(7, '0')}`;
-      const body = `${warm ? 'warm' : 'bench'} ${i}`;
+    /** Posts one customer message; `kind` undefined: warm-up, not measured. */
+    const post = (customer: number, body: string, queue: number, kind?: Kind) => {
+      const { channel, authToken } = channels[queue % QUEUES]!;
+      const from = `+1415${String(2_000_000 + customer).padStart(7, '0')}`;
       const sid = 'SM' + randomBytes(16).toString('hex');
       const path = `/api/webhooks/twilio/${channel.id}`;
       const params = {
@@ -197,73 +234,96 @@ async function main() {
       const form = signedForm(server.url + path, authToken, params);
       const raw = renderPost(host, path, { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': form.signature }, form.body);
       const postedAt = performance.now();
-      if (!warm) sentAt.set(body, postedAt);
+      if (kind) sentAt.set(body, { at: postedAt, kind });
       inflight.push(
         webhooks.post({ raw }).then(
           (status) => {
-            if (!warm) postLatencies.push(performance.now() - postedAt);
-            if (status !== 200 && !warm) failures.set(`HTTP ${status}`, (failures.get(`HTTP ${status}`) ?? 0) + 1);
+            if (kind !== 'steady-new' && kind !== 'steady-open') return;
+            postLatencies.push(performance.now() - postedAt);
+            if (status !== 200) failures.set(`HTTP ${status}`, (failures.get(`HTTP ${status}`) ?? 0) + 1);
           },
-          (err: Error) => void (warm || failures.set(err.message, (failures.get(err.message) ?? 0) + 1)),
+          (err: Error) => void (kind && failures.set(err.message, (failures.get(err.message) ?? 0) + 1)),
         ),
       );
     };
-    // Warm-up, not measured: the freshly started server's first second (JIT, database connections,
-    // plan caches) with other customers, at the same rate.
-    const warmCount = Math.round(RATE * 1.5);
-    const w0 = performance.now();
-    for (let i = 0; i < warmCount; i++) {
-      const wait = w0 + (i * 1000) / RATE - performance.now();
-      if (wait > 1) await sleep(wait);
-      post(i, true);
-    }
-    await Promise.all(inflight);
-    inflight = [];
+    /** Posts `count` messages at RATE/s, message i from customerOf(i). */
+    const paced = async (count: number, send: (i: number) => void) => {
+      const t0 = performance.now();
+      for (let i = 0; i < count; i++) {
+        const wait = t0 + (i * 1000) / RATE - performance.now();
+        if (wait > 1) await sleep(wait);
+        send(i);
+      }
+      await Promise.all(inflight);
+      inflight = [];
+    };
+    // Customers 0..OPEN_CHATS-1 have open chats (opened in the warm-up); new customers count up from
+    // NEW_FROM, burst customers from BURST_FROM.
+    const NEW_FROM = 100_000;
+    const BURST_FROM = 200_000;
+    const newEvery = NEW_SHARE > 0 ? Math.round(1 / NEW_SHARE) : 0;
+
+    // Warm-up, not measured: the freshly started server's first seconds (JIT, database connections,
+    // plan caches), which also open the OPEN_CHATS chats the measured messages mostly go to.
+    const warmCount = Math.max(OPEN_CHATS, Math.round(RATE * WARM_SECONDS));
+    await paced(warmCount, (i) => post(i % OPEN_CHATS, `warm ${i}`, i % OPEN_CHATS));
     await sleep(500);
 
-    const cpu0 = { server: server.cpuMs(), client: process.cpuUsage() };
+    const total = RATE * SECONDS;
+    const cpu0 = { server: server.cpuMs(), pg: postgresCpuMs(), client: process.cpuUsage() };
     const t0 = performance.now();
-    for (let i = 0; i < total; i++) {
-      const due = t0 + (i * 1000) / RATE;
-      const wait = due - performance.now();
-      if (wait > 1) await sleep(wait);
-      post(i, false);
-    }
-    await Promise.all(inflight);
-    webhooks.destroy();
-    const failed = [...failures.values()].reduce((a, b) => a + b, 0);
-    if (failed) console.log(`failed webhooks: ${[...failures].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
+    let fresh = 0;
+    await paced(total, (i) => {
+      if (newEvery && i % newEvery === 0) {
+        const customer = NEW_FROM + fresh++;
+        return post(customer, `bench ${i}`, customer, 'steady-new');
+      }
+      post(i % OPEN_CHATS, `bench ${i}`, i % OPEN_CHATS, 'steady-open');
+    });
     const sendSeconds = (performance.now() - t0) / 1000;
     const clientCpu = process.cpuUsage(cpu0.client);
-    const cpuNote = `CPU: server ${((server.cpuMs() - cpu0.server) / sendSeconds / 10).toFixed(0)}% of a core, this load generator with its 105 sockets ${((clientCpu.user + clientCpu.system) / 1000 / sendSeconds / 10).toFixed(0)}%`;
-    const drainUntil = Date.now() + 5000;
-    while (sentAt.size && Date.now() < drainUntil) await sleep(50);
-    latencies.sort((a, b) => a - b);
+    const pgCpu = postgresCpuMs();
+    const share = (ms: number | undefined) => (ms === undefined ? '?' : `${(ms / sendSeconds / 10).toFixed(0)}%`);
+    const cpuNote =
+      `CPU (share of one core): server ${share(server.cpuMs() - cpu0.server)}, Postgres ${share(pgCpu === undefined || cpu0.pg === undefined ? undefined : pgCpu - cpu0.pg)}, ` +
+      `this load generator with its 105 sockets ${share((clientCpu.user + clientCpu.system) / 1000)} (2 cores in all)`;
+    const drain = async () => {
+      const until = Date.now() + 5000;
+      while (sentAt.size && Date.now() < until) await sleep(50);
+    };
+    await drain();
+    const failed = [...failures.values()].reduce((a, b) => a + b, 0);
+    if (failed) console.log(`failed webhooks: ${[...failures].map(([k, n]) => `${k} ×${n}`).join(', ')}`);
+    const lost = [...sentAt.values()].filter((v) => v.kind !== 'burst').length;
+    const line = (xs: number[]) => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      return `p50 ${pct(sorted, 50).toFixed(1)} ms   p90 ${pct(sorted, 90).toFixed(1)} ms   p99 ${pct(sorted, 99).toFixed(1)} ms   max ${sorted.at(-1)!.toFixed(1)} ms (${sorted.length})`;
+    };
     console.log(
-      `\nwebhook → agent socket at ${RATE} msg/s for ${SECONDS} s (${total} messages sent in ${sendSeconds.toFixed(1)} s, ${failed} failed, ${sentAt.size} never arrived):`,
+      `\nwebhook → agent socket at ${RATE} msg/s for ${SECONDS} s (${total} messages sent in ${sendSeconds.toFixed(1)} s, ${failed} failed, ${lost} never arrived);`,
     );
+    console.log(`${newEvery ? `1 in ${newEvery}` : 'none'} of them a new customer's first message, the others into ${OPEN_CHATS} open chats:`);
     console.log(`  ${cpuNote}`);
-    postLatencies.sort((a, b) => a - b);
-    if (postLatencies.length) {
-      console.log(
-        `  webhook answered (message committed): p50 ${pct(postLatencies, 50).toFixed(1)} ms   p99 ${pct(postLatencies, 99).toFixed(1)} ms`,
-      );
+    if (postLatencies.length) console.log(`  webhook answered (message committed): ${line(postLatencies)}`);
+    const steady = [...latencies['steady-new'], ...latencies['steady-open']];
+    if (steady.length) {
+      console.log(`  reached the agent's socket: ${line(steady)}`);
+      if (latencies['steady-new'].length) console.log(`    first messages (open a chat, offered to 10 agents): ${line(latencies['steady-new'])}`);
+      if (latencies['steady-open'].length) console.log(`    messages into open chats:                        ${line(latencies['steady-open'])}`);
     }
-    if (latencies.length) {
-      console.log(
-        `  reached the agent's socket:`,
-      );
-      console.log(
-        `  p50 ${pct(latencies, 50).toFixed(1)} ms   p90 ${pct(latencies, 90).toFixed(1)} ms   p99 ${pct(latencies, 99).toFixed(1)} ms   max ${latencies.at(-1)!.toFixed(1)} ms`,
-      );
-      for (const [label, xs] of [
-        [`first message of ${PHONES} new customers (opens and offers a chat)`, firstLat],
-        ['messages into open chats', laterLat],
-      ] as const) {
-        const sorted = [...xs].sort((a, b) => a - b);
-        if (sorted.length) console.log(`    ${label}: p50 ${pct(sorted, 50).toFixed(1)} ms   p99 ${pct(sorted, 99).toFixed(1)} ms (${sorted.length})`);
+
+    // A burst: BURST customers write for the first time, back to back at RATE/s (every message opens
+    // and offers a chat: about twice the server's work of a message into an open chat).
+    if (BURST > 0) {
+      await sleep(500);
+      await paced(BURST, (i) => post(BURST_FROM + i, `burst ${i}`, i, 'burst'));
+      await drain();
+      if (latencies.burst.length) {
+        console.log(`\na burst of ${BURST} new customers at ${RATE}/s (every message opens a chat):`);
+        console.log(`  reached the agent's socket: ${line(latencies.burst)}`);
       }
     }
+    webhooks.destroy();
 
     // Fan-out: supervisors' sockets up to FANOUT in all, then one message reaches every one of them.
     const extra = FANOUT - SUPERVISORS;

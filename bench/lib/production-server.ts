@@ -1,7 +1,8 @@
 /**
  * The production server (`server.ts`: Next.js, Socket.IO, jobs on one port, NODE_ENV=production) as
  * a child process for the benchmarks, so the load generator never shares its event loop. Builds
- * first when there is no build, as `npm start` does. BENCH_NODE_ARGS adds node flags (e.g. --cpu-prof).
+ * first when there is no build, as `npm start` does. BENCH_NODE_ARGS adds node flags (e.g. --cpu-prof);
+ * BENCH_SERVER_LOG=1 passes the server's output through (to stderr).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -34,6 +35,10 @@ export async function startProductionServer(env: Record<string, string>, timeout
   const keep = (d: Buffer) => (log = (log + d.toString()).slice(-4000));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
+  if (process.env.BENCH_SERVER_LOG) {
+    child.stderr!.pipe(process.stderr);
+    child.stdout!.pipe(process.stderr);
+  }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   // A benchmark that dies must not leave its server running: it would skew every later figure.
   const orphan = () => child.kill('SIGKILL');

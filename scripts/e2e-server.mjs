@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
+import { SERVER_ARGS } from './server-args.mjs';
 
 const port = process.env.E2E_PORT ?? '3300';
 const dev = process.env.E2E_DEV === '1';
@@ -54,7 +55,7 @@ if (!dev && !fs.existsSync('.next/BUILD_ID')) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { stdio: 'inherit', env });
+const child = spawn(process.execPath, SERVER_ARGS, { stdio: 'inherit', env });
 const stop = async (code) => {
   await dropDb();
   fs.rmSync(dataDir, { recursive: true, force: true });

@@ -41,5 +41,8 @@ export default defineConfig({
         stdout: 'pipe',
         stderr: 'pipe',
         env: { E2E_PORT: String(port) },
+        // SIGTERM, not Playwright's default SIGKILL: scripts/e2e-server.mjs then stops the server and
+        // drops its parley_e2e_* database (killed, it left one behind on the Postgres server each run).
+        gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
       },
 });

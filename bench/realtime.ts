@@ -253,7 +253,7 @@ async function main() {
         ),
       );
     };
-    /** Posts `count` messages at RATE/s, message i from customerOf(i). */
+    /** Calls send(i) for i < count at RATE/s, then waits for every posted webhook's answer. */
     const paced = async (count: number, send: (i: number) => void) => {
       const t0 = performance.now();
       for (let i = 0; i < count; i++) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs on `npm install` / `npm ci` (package.json "postinstall"). Repairs three defects of postgres.js
+// Runs on `npm install` / `npm ci` (package.json "postinstall"). Repairs four defects of postgres.js
 // 3.4.9 (the newest release) that show when Postgres cuts connections — a restart, a failover,
 // pg_terminate_backend, a proxy dropping idle sockets. Found with tests/integration/db-recovery.test.ts:
 //

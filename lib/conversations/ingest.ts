@@ -70,8 +70,8 @@ class IngestBatcher {
   }
 
   private async run(batch: Pending[]): Promise<void> {
+    const cachePlan = this.planCache.allowed(this.db);
     try {
-      const cachePlan = this.planCache.allowed(this.db);
       const results = await fileBatchOnceMore(this.db, batch, cachePlan);
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (err) {
@@ -80,7 +80,7 @@ class IngestBatcher {
       // One bad webhook must not fail the others: file each on its own.
       await Promise.all(
         batch.map((p) =>
-          fileBatch(this.db, [p], false).then(
+          fileBatch(this.db, [p], cachePlan).then(
             ([r]) => p.resolve(r!),
             (e: unknown) => p.reject(e),
           ),
@@ -122,7 +122,7 @@ class PlanCachePolicy {
       this.askedAt = Date.now();
       messagesTableIsGrown(db).then(
         (grown) => void (this.grown = grown),
-        () => {}, // asked again in a minute
+        () => {}, // asked again in 5 s
       );
     }
     return this.grown;

@@ -1,12 +1,13 @@
 // Starts Parley for the Playwright run: a fresh database (a new Postgres database on DATABASE_URL's
 // server, else PGlite in a temporary DATA_DIR), demo data, the simulator on. E2E_DEV=1 runs the dev
-// server (no build needed); otherwise the production build (built first if missing).
-import { spawn, spawnSync } from 'node:child_process';
+// server (no build needed); otherwise the production build (built first if missing or older than the code).
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
+import { ensureBuild } from './ensure-build.mjs';
 import { SERVER_ARGS } from './server-args.mjs';
 
 const port = process.env.E2E_PORT ?? '3300';
@@ -47,13 +48,7 @@ fs.mkdirSync('test-results', { recursive: true });
 const stateFile = `test-results/e2e-server-${port}.json`;
 fs.writeFileSync(stateFile, JSON.stringify({ databaseUrl: process.env.DATABASE_URL ? env.DATABASE_URL : null, dataDir }));
 
-if (!dev && !fs.existsSync('.next/BUILD_ID')) {
-  const r = spawnSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], {
-    stdio: 'inherit',
-    env: { ...env, NODE_ENV: 'production' },
-  });
-  if (r.status !== 0) process.exit(r.status ?? 1);
-}
+if (!dev) ensureBuild(env);
 
 const child = spawn(process.execPath, SERVER_ARGS, { stdio: 'inherit', env });
 const stop = async (code) => {

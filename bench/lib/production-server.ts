@@ -1,12 +1,13 @@
 /**
  * The production server (`server.ts`: Next.js, Socket.IO, jobs on one port, NODE_ENV=production) as
  * a child process for the benchmarks, so the load generator never shares its event loop. Builds
- * first when there is no build, as `npm start` does. BENCH_NODE_ARGS adds node flags (e.g. --cpu-prof);
+ * first when there is no build or it is older than the code, as `npm start` does. BENCH_NODE_ARGS adds node flags (e.g. --cpu-prof);
  * BENCH_SERVER_LOG=1 passes the server's output through (to stderr).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { freePort } from '../../tests/helpers/free-port';
+import { ensureBuild } from '../../scripts/ensure-build.mjs';
 import { SERVER_ARGS } from '../../scripts/server-args.mjs';
 
 export type ProductionServer = {
@@ -16,13 +17,6 @@ export type ProductionServer = {
   cpuMs: () => number;
   stop: () => Promise<void>;
 };
-
-export function ensureBuild(): void {
-  if (fs.existsSync('.next/BUILD_ID')) return;
-  console.log('No production build yet: running next build first (a minute or so)...');
-  const r = spawnSync(process.execPath, ['node_modules/next/dist/bin/next', 'build'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
-  if (r.status !== 0) throw new Error('next build failed');
-}
 
 export async function startProductionServer(env: Record<string, string>, timeoutMs = 120_000): Promise<ProductionServer> {
   ensureBuild();

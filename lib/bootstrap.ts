@@ -41,7 +41,7 @@ export async function startRuntime(
   await ensureAdminFromEnv(db.db, { email: config.adminEmail, password: config.adminPassword });
   const demo =
     options.seedDemo ?? config.seedDemo
-      ? await seedDemoIfEmpty(db.db, { encryptionKey: secrets.encryptionKey })
+      ? await seedDemoIfEmpty(db.db, { encryptionKey: secrets.encryptionKey, content: config.demoContent })
       : { seeded: false, logins: [] };
   const boss = await startJobs(db, { databaseUrl: config.databaseUrl, work: options.work });
   await startRoutingSchedules(boss);

@@ -32,6 +32,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SIMULATOR_ENABLED: bool.optional(),
   SEED_DEMO: bool.optional(),
+  DEMO_CONTENT: bool.default(true),
   TWILIO_API_BASE_URL: url('TWILIO_API_BASE_URL').default('https://api.twilio.com'),
   TWILIO_CONTENT_BASE_URL: url('TWILIO_CONTENT_BASE_URL').default('https://content.twilio.com'),
   TWILIO_MEDIA_HOSTS: z.string().default('api.twilio.com'),
@@ -54,6 +55,8 @@ export type Config = {
   logLevel: string;
   simulatorEnabled: boolean;
   seedDemo: boolean;
+  /** With the demo: two weeks of finished chats, quick replies and templates. */
+  demoContent: boolean;
   twilioApiBaseUrl: string;
   twilioContentBaseUrl: string;
   twilioMediaHosts: string[];
@@ -103,6 +106,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     simulatorEnabled: e.SIMULATOR_ENABLED ?? embedded,
     seedDemo: e.SEED_DEMO ?? embedded,
+    demoContent: e.DEMO_CONTENT,
     twilioApiBaseUrl: e.TWILIO_API_BASE_URL.replace(/\/+$/, ''),
     twilioContentBaseUrl: e.TWILIO_CONTENT_BASE_URL.replace(/\/+$/, ''),
     twilioMediaHosts: e.TWILIO_MEDIA_HOSTS.split(',')

@@ -20,6 +20,9 @@ const env = {
   DATA_DIR: dataDir,
   PUBLIC_URL: `http://127.0.0.1:${port}`,
   SEED_DEMO: 'true',
+  // The demo's people, queues and channels, without its sample chats, quick replies and templates:
+  // the tests start from a known, empty history.
+  DEMO_CONTENT: 'false',
   SIMULATOR_ENABLED: 'true',
   AUTH_SECRET: randomBytes(32).toString('hex'),
   ENCRYPTION_KEY: randomBytes(32).toString('hex'),

@@ -5,6 +5,7 @@ import { addQueueMembers, insertQueue } from '@/db/queries/queues';
 import { countUsers, getUserByEmail, insertUser } from '@/db/queries/users';
 import { hashPassword } from '@/lib/auth/password';
 import { encryptSecret } from '@/lib/crypto';
+import { seedDemoContent } from './demo-content';
 
 // Demo logins for the embedded/demo mode only (README lists them); production seeds nothing.
 export const demoLogins = [
@@ -16,8 +17,11 @@ export const demoLogins = [
 
 export type DemoResult = { seeded: boolean; logins: { email: string; password: string; role: string }[] };
 
-/** On an empty database: the demo contact center. Never runs twice, never touches existing data. */
-export async function seedDemoIfEmpty(db: Db, { encryptionKey }: { encryptionKey: string }): Promise<DemoResult> {
+/**
+ * On an empty database: the demo contact center. Never runs twice, never touches existing data.
+ * `content`: also two weeks of finished chats, quick replies and templates (demo-content.ts).
+ */
+export async function seedDemoIfEmpty(db: Db, { encryptionKey, content = true }: { encryptionKey: string; content?: boolean }): Promise<DemoResult> {
   const present = await demoLoginsPresent(db);
   if ((await countUsers(db)) > 0) return { seeded: false, logins: present };
 
@@ -45,18 +49,23 @@ export async function seedDemoIfEmpty(db: Db, { encryptionKey }: { encryptionKey
       userIds: [created['agent@parley.test']!, created['agente@parley.test']!],
     });
     await addQueueMembers(tx, { queueId: soporte.id, userIds: [created['agente@parley.test']!] });
+    const agent = (email: string) => ({ id: created[email]!, name: demoLogins.find((l) => l.email === email)!.name });
+    const channels = [];
     for (const ch of [
-      { name: 'Support (simulator)', phoneNumber: '+15550100001', queueId: support.id, language: 'en', defaultCountry: 'US' },
-      { name: 'Soporte (simulador)', phoneNumber: '+34910000001', queueId: soporte.id, language: 'es', defaultCountry: 'ES' },
+      { name: 'Support (simulator)', phoneNumber: '+15550100001', queueId: support.id, language: 'en', defaultCountry: 'US', members: [agent('agent@parley.test'), agent('agente@parley.test')] },
+      { name: 'Soporte (simulador)', phoneNumber: '+34910000001', queueId: soporte.id, language: 'es', defaultCountry: 'ES', members: [agent('agente@parley.test')] },
     ]) {
-      await insertChannel(tx, {
-        ...ch,
+      const { members, ...fields } = ch;
+      const channel = await insertChannel(tx, {
+        ...fields,
         provider: 'simulator',
         environment: 'sandbox',
         accountSid: 'AC' + randomBytes(16).toString('hex'),
         authTokenEncrypted: encryptSecret(randomBytes(16).toString('hex'), encryptionKey),
       });
+      channels.push({ ...channel, members });
     }
+    if (content) await seedDemoContent(tx, { channels });
   });
   return { seeded: true, logins: demoLogins.map(({ email, password, role }) => ({ email, password, role })) };
 }

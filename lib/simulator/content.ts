@@ -69,3 +69,16 @@ export function contentAndApprovals(accountSid: string, url: string) {
     meta: { page: 0, page_size: 50, first_page_url: url, previous_page_url: null, url, next_page_url: null, key: 'contents' },
   };
 }
+
+/** The samples as Parley's template fields (approved), for the embedded demo's channels. */
+export function sampleTemplates(accountSid: string) {
+  return SAMPLES.map((s) => ({
+    contentSid: sampleSid(accountSid, s.name),
+    name: s.name,
+    language: s.language,
+    category: s.category.toLowerCase(),
+    body: s.body,
+    variables: Object.fromEntries(Object.entries(s.variables).map(([k, v]) => [k, String(v)])),
+    status: 'approved' as const,
+  }));
+}

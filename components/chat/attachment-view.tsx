@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import type { AttachmentDto } from '@/lib/conversations/dto';
+import { FileIcon } from '@/components/ui/icons';
 
 export function formatBytes(n: number | null | undefined): string {
   if (!n && n !== 0) return '';
@@ -63,7 +64,7 @@ export function AttachmentView({ a }: { a: AttachmentDto }) {
       className="flex items-center gap-3 rounded-md bg-black/5 px-3 py-2 text-sm hover:bg-black/10"
       data-testid="attachment-document"
     >
-      <span className="text-xl">📄</span>
+      <FileIcon className="h-6 w-6 text-slate-500" />
       <span className="min-w-0">
         <span className="block truncate font-medium">{a.filename ?? 'Document'}</span>
         <span className="text-xs text-slate-500">

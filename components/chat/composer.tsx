@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { whyNotSendable } from '@/lib/media/whatsapp-types';
 import { formatBytes } from './attachment-view';
 import { FormattedText } from './formatted-text';
+import { PaperclipIcon, XIcon } from '@/components/ui/icons';
 import { api, formatDuration, type InboxConversation } from '@/components/inbox/types';
 
 type QuickReply = { id: string; shortcut: string; language: string; text: string };
@@ -279,9 +280,10 @@ export function Composer({
         <>
           {file && (
             <div className="mb-2 flex items-center gap-2 rounded-md bg-slate-100 px-3 py-1.5 text-xs" data-testid="attachment-chip">
-              📎 <span className="truncate font-medium">{file.name}</span> <span className="text-slate-500">{formatBytes(file.size)}</span>
-              <button type="button" onClick={() => setFile(null)} className="ml-auto text-slate-500 hover:text-slate-900" aria-label="Remove attachment">
-                ✕
+              <PaperclipIcon className="h-3.5 w-3.5 text-slate-500" />
+              <span className="truncate font-medium">{file.name}</span> <span className="text-slate-500">{formatBytes(file.size)}</span>
+              <button type="button" onClick={() => setFile(null)} className="ml-auto rounded p-0.5 text-slate-500 hover:text-slate-900" aria-label="Remove attachment">
+                <XIcon className="h-3.5 w-3.5" />
               </button>
             </div>
           )}
@@ -356,10 +358,11 @@ export function Composer({
             <button
               type="button"
               onClick={() => fileRef.current?.click()}
-              className="rounded-md border border-slate-300 px-2.5 py-1.5 text-xs text-slate-700 hover:bg-slate-50"
+              className="flex items-center gap-1 rounded-md border border-slate-300 px-2.5 py-1.5 text-xs text-slate-700 hover:bg-slate-50"
               title="Attach a file (or drop one here)"
             >
-              📎 Attach
+              <PaperclipIcon className="h-3.5 w-3.5" />
+              Attach
             </button>
           </>
         )}

@@ -4,6 +4,7 @@ import type { MessageDto } from '@/lib/conversations/dto';
 import { AttachmentView } from './attachment-view';
 import { FormattedText } from './formatted-text';
 import { Ticks } from './ticks';
+import { MapPinIcon, PaperclipIcon } from '@/components/ui/icons';
 
 export type UiMessage = MessageDto & { localError?: string };
 
@@ -39,7 +40,17 @@ export function MessageBubble({
       >
         {m.replyTo && (
           <div className="mb-1 border-l-4 border-emerald-500 bg-black/5 px-2 py-1 text-xs text-slate-600" data-testid="reply-quote">
-            {quoted ? (quoted.body ?? (quoted.attachments.length ? '📎 Media' : '…')) : 'Reply to an earlier message'}
+            {!quoted ? (
+              'Reply to an earlier message'
+            ) : quoted.body ? (
+              quoted.body
+            ) : quoted.attachments.length ? (
+              <span className="inline-flex items-center gap-1">
+                <PaperclipIcon className="h-3 w-3" /> Media
+              </span>
+            ) : (
+              '…'
+            )}
           </div>
         )}
         {m.kind === 'template' && <div className="mb-1 text-[10px] font-semibold uppercase tracking-wide text-emerald-700">Template</div>}
@@ -50,7 +61,10 @@ export function MessageBubble({
         ))}
         {m.location && (
           <div className="mb-1" data-testid="location">
-            <div className="font-medium">📍 {m.location.label ?? 'Location'}</div>
+            <div className="flex items-center gap-1 font-medium">
+              <MapPinIcon className="h-4 w-4 text-rose-600" />
+              {m.location.label ?? 'Location'}
+            </div>
             {m.location.address && <div className="text-xs text-slate-600">{m.location.address}</div>}
             <a
               className="text-xs text-sky-700 underline"

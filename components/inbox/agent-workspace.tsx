@@ -10,6 +10,7 @@ import { useRealtime } from '@/components/realtime/use-realtime';
 import { ConversationList } from './conversation-list';
 import { isMuted, notifyNewChat, setMuted } from './notify';
 import { PresenceSwitch } from './presence-switch';
+import { BellIcon, BellOffIcon } from '@/components/ui/icons';
 import { api, ApiError, type InboxConversation, type WorkspaceData, type WorkspaceQueue } from './types';
 
 type Thread = { items: UiMessage[]; nextCursor: string | null; loading: boolean; loaded: boolean };
@@ -444,10 +445,10 @@ export function AgentWorkspace() {
                 }}
                 title={muted ? 'Sound and notifications are off' : 'Sound and notifications are on'}
                 aria-label={muted ? 'Unmute notifications' : 'Mute notifications'}
-                className="rounded px-1 hover:bg-slate-100"
+                className="rounded p-0.5 text-slate-600 hover:bg-slate-100"
                 data-testid="mute"
               >
-                {muted ? '🔕' : '🔔'}
+                {muted ? <BellOffIcon className="h-3.5 w-3.5" /> : <BellIcon className="h-3.5 w-3.5" />}
               </button>
               {permission === 'default' && (
                 <button

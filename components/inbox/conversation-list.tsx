@@ -2,17 +2,23 @@
 
 import { toPlainText } from '@/lib/format/whatsapp';
 import { formatDuration, type InboxConversation, type WorkspaceQueue } from './types';
+import { MapPinIcon, PaperclipIcon, TemplateIcon } from '@/components/ui/icons';
 
-function preview(c: InboxConversation): string {
+/** `You: ` for the agent's own messages, then an icon for what is not plain text. */
+type Preview = { prefix?: string; icon?: 'location' | 'media' | 'template'; text: string };
+
+function preview(c: InboxConversation): Preview {
   const m = c.lastMessage;
-  if (!m) return 'No messages yet';
+  if (!m) return { text: 'No messages yet' };
   const prefix = m.direction === 'outbound' ? 'You: ' : '';
-  if (m.kind === 'system') return m.body ?? '';
-  if (m.kind === 'location') return `${prefix}📍 Location`;
-  if (m.kind === 'media' && !m.body) return `${prefix}📎 Media`;
-  if (m.kind === 'template') return `${prefix}📋 ${toPlainText(m.body ?? 'Template')}`;
-  return prefix + toPlainText(m.body ?? '');
+  if (m.kind === 'system') return { text: m.body ?? '' };
+  if (m.kind === 'location') return { prefix, icon: 'location', text: 'Location' };
+  if (m.kind === 'media' && !m.body) return { prefix, icon: 'media', text: 'Media' };
+  if (m.kind === 'template') return { prefix, icon: 'template', text: toPlainText(m.body ?? 'Template') };
+  return { prefix, text: toPlainText(m.body ?? '') };
 }
+
+const previewIcons = { location: MapPinIcon, media: PaperclipIcon, template: TemplateIcon };
 
 function Item({
   c,
@@ -32,6 +38,8 @@ function Item({
   onAccept: () => void;
 }) {
   const waiting = c.status === 'waiting';
+  const { prefix, icon, text } = preview(c);
+  const PreviewIcon = icon && previewIcons[icon];
   return (
     <li>
       <div
@@ -64,7 +72,9 @@ function Item({
           </div>
           <div className="flex items-center gap-2">
             <span dir="auto" className="truncate text-xs text-slate-500" data-testid="conversation-preview">
-              {preview(c)}
+              {prefix}
+              {PreviewIcon && <PreviewIcon className="me-0.5 h-3 w-3 align-[-0.125em]" />}
+              {text}
             </span>
             {c.unread > 0 && (
               <span className="ml-auto shrink-0 rounded-full bg-brand-600 px-1.5 text-[11px] font-semibold text-white" data-testid="unread-count">

@@ -6,6 +6,7 @@ import { TranscriptView } from '@/components/history/transcript-view';
 import { formatDuration } from '@/components/history/format';
 import type { LiveSummary } from '@/lib/supervision/summary';
 import { ChatActions } from './chat-actions';
+import { XIcon } from '@/components/ui/icons';
 
 const LIVE_EVENTS = ['conversation.created', 'conversation.updated', 'message.created', 'agent.updated', 'queue.updated'];
 const presenceDot: Record<string, string> = { available: 'bg-emerald-500', away: 'bg-amber-400', offline: 'bg-slate-300' };
@@ -142,8 +143,8 @@ export function LiveView() {
             <div className="mb-2 flex items-center gap-2">
               <h2 className="text-sm font-semibold text-slate-700">Open chats</h2>
               {agentFilter && (
-                <button className="rounded bg-slate-200 px-2 py-0.5 text-xs" onClick={() => setAgentFilter(null)} data-testid="clear-agent-filter">
-                  {agentName.get(agentFilter)} ✕
+                <button className="flex items-center gap-1 rounded bg-slate-200 px-2 py-0.5 text-xs" onClick={() => setAgentFilter(null)} data-testid="clear-agent-filter">
+                  {agentName.get(agentFilter)} <XIcon className="h-3 w-3" />
                 </button>
               )}
             </div>
@@ -205,7 +206,9 @@ export function LiveView() {
         <aside className="flex w-[28rem] shrink-0 flex-col border-l border-slate-200 bg-white" data-testid="live-transcript">
           <div className="flex items-center justify-between border-b border-slate-200 px-4 py-2 text-xs text-slate-500">
             Read-only: supervisors do not write in customers&apos; chats.
-            <button onClick={() => setSelected(null)} className="rounded px-2 py-1 hover:bg-slate-100" aria-label="Close transcript">✕</button>
+            <button onClick={() => setSelected(null)} className="rounded px-2 py-1 hover:bg-slate-100" aria-label="Close transcript">
+              <XIcon className="h-4 w-4" />
+            </button>
           </div>
           <TranscriptView
             conversationId={selected}

@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, type ReactNode } from 'react';
+import { XIcon } from './icons';
 
 /** A dialog over the page; Escape or the backdrop closes it. */
 export function Modal({ title, onClose, children, testId, wide }: { title: string; onClose: () => void; children: ReactNode; testId?: string; wide?: boolean }) {
@@ -15,7 +16,7 @@ export function Modal({ title, onClose, children, testId, wide }: { title: strin
         <div className="flex items-center justify-between border-b border-slate-200 px-5 py-3">
           <h2 className="text-base font-semibold text-slate-900">{title}</h2>
           <button type="button" onClick={onClose} className="rounded p-1 text-slate-500 hover:bg-slate-100" aria-label="Close">
-            ✕
+            <XIcon className="h-4 w-4" />
           </button>
         </div>
         <div className="px-5 py-4">{children}</div>

@@ -49,7 +49,6 @@ export function Composer({
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
-  const [sending, setSending] = useState(false);
   const [quickReplies, setQuickReplies] = useState<QuickReply[] | null>(null);
   const [qrIndex, setQrIndex] = useState(0);
   const [templates, setTemplates] = useState<Template[] | null>(null);
@@ -126,7 +125,6 @@ export function Composer({
   };
 
   const send = async () => {
-    if (sending) return;
     let draft: OutgoingDraft | null = null;
     if (template) {
       const missing = templateVariables(template.body).filter((v) => !vars[v]?.trim());
@@ -138,16 +136,34 @@ export function Composer({
     } else if (file) draft = { kind: 'media', file, text: text.trim() || undefined };
     else if (text.trim()) draft = { kind: 'text', text };
     if (!draft) return;
-    setSending(true);
+    // Cleared at once, as in WhatsApp: the message shows as sending in the chat, and the agent can
+    // type the next one meanwhile (the workspace sends them in order). Should this one come back
+    // refused in a way the agent must fix (window closed, no connection), its draft returns to the
+    // composer, unless the agent has started another.
+    setText('');
+    setFile(null);
+    setTemplate(null);
+    setVars({});
+    setShowTemplates(false);
+    textRef.current?.focus();
     const ok = await onSend(draft);
-    setSending(false);
-    if (ok) {
-      setText('');
-      setFile(null);
-      setTemplate(null);
-      setVars({});
-      setShowTemplates(false);
-      textRef.current?.focus();
+    if (!ok) restore(draft);
+  };
+
+  const current = useRef({ text, file, template });
+  useEffect(() => {
+    current.current = { text, file, template };
+  }, [text, file, template]);
+  const restore = (draft: OutgoingDraft) => {
+    const now = current.current;
+    if (now.text.trim() || now.file || now.template) return;
+    if (draft.kind === 'text') setText(draft.text);
+    else if (draft.kind === 'media') {
+      setFile(draft.file);
+      setText(draft.text ?? '');
+    } else {
+      setTemplate(draft.template);
+      setVars(draft.variables);
     }
   };
 
@@ -369,11 +385,11 @@ export function Composer({
         <button
           type="button"
           onClick={() => void send()}
-          disabled={sending || (template ? false : !file && !text.trim())}
+          disabled={template ? false : !file && !text.trim()}
           className="ml-auto rounded-md bg-brand-600 px-4 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:cursor-not-allowed disabled:opacity-50"
           data-testid="send"
         >
-          {sending ? 'Sending…' : template ? 'Send template' : 'Send'}
+          {template ? 'Send template' : 'Send'}
         </button>
       </div>
     </div>

@@ -51,6 +51,8 @@ export function AgentWorkspace() {
   const [permission, setPermission] = useState<NotificationPermission | 'unsupported'>('default');
   const selectedRef = useRef<string | null>(null);
   const dataRef = useRef<WorkspaceData | null>(null);
+  /** Per conversation: the last message still being sent (sendDraft queues the next behind it). */
+  const sendChains = useRef(new Map<string, Promise<boolean>>());
   const convRef = useRef<Record<string, InboxConversation>>({});
   // Ids listed, kept in step with every state update (convRef lags until the next render): a
   // message of a chat listed a moment ago must not fetch it again.
@@ -326,6 +328,19 @@ export function AgentWorkspace() {
       const cur = t[conversationId] ?? { items: [], nextCursor: null, loading: false, loaded: false };
       return { ...t, [conversationId]: { ...cur, items: [...cur.items.filter((m) => m.clientId !== clientId), optimistic] } };
     });
+    // The bubble shows at once; the POSTs of one chat go one after another, so that a message the
+    // agent typed while a photo was still uploading reaches the customer after the photo, not before.
+    const previous = sendChains.current.get(conversationId) ?? Promise.resolve();
+    const delivered = previous.then(() => deliver(conversationId, draft, clientId));
+    sendChains.current.set(conversationId, delivered);
+    void delivered.finally(() => {
+      if (sendChains.current.get(conversationId) === delivered) sendChains.current.delete(conversationId);
+    });
+    return delivered;
+  };
+
+  /** Uploads and posts one message; true unless the agent should get the draft back to rework it. */
+  const deliver = async (conversationId: string, draft: OutgoingDraft, clientId: string): Promise<boolean> => {
     try {
       let body: Record<string, unknown>;
       if (draft.kind === 'media') {

@@ -335,3 +335,62 @@ test('Arabic runs right to left: the preview, the customer message, the reply be
   expect(await direction(inbox.outbound('ships today').getByTestId('message-text'))).toBe('ltr');
   await agentPage.screenshot({ path: `${shots}/agent-rtl.png` });
 });
+
+test('the agent types the next message while one is still sending: nothing is lost, and they arrive in order', async ({ loginAs }) => {
+  const { page, sim, inbox } = await readyAgent(loginAs);
+  const name = `Rosalind Franklin ${run}`;
+  const channel = await sim.channel('en');
+  const customer = randomCustomer();
+  await sim.send(channel.id, { from: customer, profileName: name, text: 'Is my order on its way?' });
+  await inbox.accept(name);
+
+  // The first send hangs (a slow network) until released.
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  let first = true;
+  await page.route('**/api/v1/conversations/*/messages', async (route) => {
+    if (route.request().method() !== 'POST' || !first) return route.fallback();
+    first = false;
+    await held;
+    await route.fallback();
+  });
+
+  await inbox.reply('First: let me check that for you.');
+  // Cleared at once; the message shows as sending.
+  await expect(inbox.input()).toHaveValue('');
+  await expect(inbox.outbound('First: let me check').getByTestId('ticks')).toHaveAttribute('data-status', 'pending');
+  await inbox.input().pressSequentially('Second: it ships today.');
+  await inbox.input().press('Enter');
+  await expect(inbox.input()).toHaveValue('');
+  await expect(inbox.outbound('Second: it ships')).toHaveCount(1);
+  // Queued behind the first: the phone has neither yet.
+  expect((await sim.inbox(channel.id, customer)).filter((m) => m.direction === 'to_customer')).toEqual([]);
+  await page.screenshot({ path: `${shots}/agent-typing-while-sending.png` });
+
+  release();
+  for (const text of ['First: let me check', 'Second: it ships']) {
+    await expect(inbox.outbound(text).getByTestId('ticks')).toHaveAttribute('data-status', /sent|delivered|read/);
+  }
+  await expect
+    .poll(async () => (await sim.inbox(channel.id, customer)).filter((m) => m.direction === 'to_customer').map((m) => m.body))
+    .toEqual(['First: let me check that for you.', 'Second: it ships today.']);
+  await page.unroute('**/api/v1/conversations/*/messages');
+});
+
+test('a send that cannot reach the server gives the agent the text back, and marks the message failed', async ({ loginAs }) => {
+  const { page, sim, inbox } = await readyAgent(loginAs);
+  const name = `Barbara McClintock ${run}`;
+  const channel = await sim.channel('en');
+  await sim.send(channel.id, { from: randomCustomer(), profileName: name, text: 'Hello?' });
+  await inbox.accept(name);
+
+  await page.route('**/api/v1/conversations/*/messages', (route) =>
+    route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.fallback(),
+  );
+  await inbox.reply('We are looking into it.');
+  await expect(inbox.input()).toHaveValue('');
+  // After its retries (about 4 s), the draft comes back and the bubble says it failed.
+  await expect(inbox.outbound('looking into it').getByTestId('ticks')).toHaveAttribute('data-status', 'failed', { timeout: 15_000 });
+  await expect(inbox.input()).toHaveValue('We are looking into it.');
+  await page.unroute('**/api/v1/conversations/*/messages');
+});

@@ -40,11 +40,12 @@ export function ChatActions({
 
   return (
     <div className="flex flex-col items-end gap-1">
-      <div className="flex items-center gap-2">
+      <div className="flex flex-wrap items-center justify-end gap-2">
+        {/* A select is as wide as its longest option: a long queue name pushed the buttons out of the panel. */}
         <select
           value={target}
           onChange={(e) => setTarget(e.target.value)}
-          className="rounded border border-slate-300 px-2 py-1 text-xs"
+          className="min-w-0 max-w-[16rem] truncate rounded border border-slate-300 px-2 py-1 text-xs"
           data-testid="transfer-target"
           aria-label="Transfer to"
         >

@@ -164,9 +164,12 @@ export function LiveView() {
                       <span dir="auto" className="block truncate font-medium">{c.contactName ?? c.contactPhone}</span>
                       <span dir="auto" className="block truncate text-xs text-slate-500">{c.lastMessage ?? ' '}</span>
                     </span>
-                    <span className="w-28 shrink-0 truncate text-xs text-slate-600">{queueName.get(c.queueId)}</span>
-                    <span className="w-28 shrink-0 truncate text-xs text-slate-600" data-testid="live-chat-agent">
-                      {c.assigneeId ? agentName.get(c.assigneeId) ?? 'Agent' : c.offeredToId ? `offered: ${agentName.get(c.offeredToId) ?? ''}` : '—'}
+                    {/* Queue over agent, in one column: the contact keeps room for its name beside the open transcript. */}
+                    <span className="w-32 shrink-0 text-xs text-slate-600">
+                      <span className="block truncate">{queueName.get(c.queueId)}</span>
+                      <span className="block truncate text-slate-500" data-testid="live-chat-agent">
+                        {c.assigneeId ? agentName.get(c.assigneeId) ?? 'Agent' : c.offeredToId ? `offered: ${agentName.get(c.offeredToId) ?? ''}` : '—'}
+                      </span>
                     </span>
                     <span className="w-16 shrink-0 text-right text-xs tabular-nums text-slate-600">
                       {formatDuration(waitSince(c.status === 'waiting' ? c.createdAt : c.assignedAt ?? c.createdAt))}

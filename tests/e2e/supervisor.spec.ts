@@ -11,6 +11,12 @@ const name = `Rosalind Franklin ${Math.floor(Math.random() * 9000 + 1000)}`;
 let customer = '';
 
 test('the supervisor sees a chat appear, get assigned and closed, live', async ({ loginAs }) => {
+  // A queue with a long name is a transfer target: the transfer controls must still fit the panel.
+  const admin = await loginAs('admin');
+  const longQueue = await admin.request.post('/api/v1/queues', {
+    data: { name: `Atención al cliente — reclamaciones, devoluciones y garantías ${name.slice(-4)}` },
+  });
+  expect(longQueue.status(), await longQueue.text()).toBe(201);
   const supervisorPage = await loginAs('supervisor');
   const agentPage = await loginAs('agent');
   const sup = new SupervisorPage(supervisorPage);
@@ -39,6 +45,7 @@ test('the supervisor sees a chat appear, get assigned and closed, live', async (
   const transcript = supervisorPage.getByTestId('live-transcript');
   await expect(transcript.getByText('send a new one today')).toBeVisible();
   await expect(transcript.getByRole('textbox')).toHaveCount(0);
+  for (const control of ['transfer-target', 'transfer', 'resolve']) await expect(transcript.getByTestId(control)).toBeInViewport({ ratio: 1 });
   await supervisorPage.screenshot({ path: `${shots}/supervisor-live-transcript.png` });
   await sup.resolveOpenChat();
   await expect(transcript.getByTestId('transcript-status')).toHaveText('closed');

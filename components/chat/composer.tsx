@@ -64,6 +64,11 @@ export function Composer({
     return () => clearInterval(t);
   }, []);
 
+  // Opening a chat (click, Alt+↓/↑) or accepting it puts the cursor where the reply goes.
+  useEffect(() => {
+    if (canWrite) textRef.current?.focus();
+  }, [canWrite]);
+
   const expires = conversation.windowExpiresAt ? Date.parse(conversation.windowExpiresAt) : 0;
   const windowOpen = expires > now;
   const left = expires - now;

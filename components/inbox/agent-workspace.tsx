@@ -7,7 +7,7 @@ import { ContactPanel } from '@/components/chat/contact-panel';
 import type { UiMessage } from '@/components/chat/message-bubble';
 import { Transcript } from '@/components/chat/transcript';
 import { useRealtime } from '@/components/realtime/use-realtime';
-import { ConversationList } from './conversation-list';
+import { canAcceptChat, ConversationList, listSections } from './conversation-list';
 import { isMuted, notifyNewChat, setMuted } from './notify';
 import { PresenceSwitch } from './presence-switch';
 import { BellIcon, BellOffIcon } from '@/components/ui/icons';
@@ -256,7 +256,7 @@ export function AgentWorkspace() {
     },
   );
 
-  const accept = async (id: string) => {
+  const accept = useCallback(async (id: string) => {
     setAccepting(id);
     try {
       const c = await api<ConversationDto | { conversation: ConversationDto }>(`/api/v1/conversations/${id}/accept`, { method: 'POST' });
@@ -276,7 +276,7 @@ export function AgentWorkspace() {
     } finally {
       setAccepting(null);
     }
-  };
+  }, [upsertConversation, select, flash]);
 
   const postMessage = async (conversationId: string, clientId: string, body: Record<string, unknown>) => {
     let lastError: unknown;
@@ -394,6 +394,29 @@ export function AgentWorkspace() {
     document.title = totalUnread ? `(${totalUnread}) Parley` : 'Parley';
   }, [totalUnread]);
 
+  // Keyboard: Alt+↓ / Alt+↑ the next / previous chat in the list's order (also while typing a
+  // reply), Alt+A accepts the open chat when it is waiting.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || !meId) return;
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        const { mine, waiting, others } = listSections(list, meId);
+        const order = [...mine, ...waiting, ...others].map((c) => c.id);
+        if (!order.length) return;
+        e.preventDefault();
+        const at = selectedId ? order.indexOf(selectedId) : -1;
+        const next = e.key === 'ArrowDown' ? (at + 1) % order.length : at <= 0 ? order.length - 1 : at - 1;
+        select(order[next]!);
+        document.querySelector(`[data-conversation-id="${order[next]}"]`)?.scrollIntoView({ block: 'nearest' });
+      } else if (e.code === 'KeyA' && selected && canAcceptChat(selected, meId, queues)) {
+        e.preventDefault();
+        if (accepting !== selected.id) void accept(selected.id);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [list, meId, selectedId, selected, queues, accepting, select, accept]);
+
   if (loadError && !data) {
     return (
       <div className="flex flex-1 items-center justify-center p-8 text-center" data-testid="workspace-error">
@@ -487,6 +510,10 @@ export function AgentWorkspace() {
           onSelect={select}
           onAccept={(id) => void accept(id)}
         />
+        <p className="border-t border-slate-200 px-3 py-1.5 text-[11px] text-slate-400" data-testid="keyboard-hint">
+          <kbd className="font-sans">Alt</kbd>+<kbd className="font-sans">↑</kbd>/<kbd className="font-sans">↓</kbd> switch chats ·{' '}
+          <kbd className="font-sans">Alt</kbd>+<kbd className="font-sans">A</kbd> accept
+        </p>
       </div>
 
       <main className="flex min-w-0 flex-1 flex-col">
@@ -509,6 +536,7 @@ export function AgentWorkspace() {
                   disabled={accepting === selected.id}
                   className="ml-auto rounded-md bg-brand-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-brand-700 disabled:opacity-60"
                   data-testid="accept-open"
+                  title="Accept (Alt+A)"
                 >
                   Accept chat
                 </button>

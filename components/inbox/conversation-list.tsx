@@ -102,6 +102,26 @@ function Item({
   );
 }
 
+/**
+ * The list's sections in the order shown: my chats (latest activity first), then the waiting ones
+ * (longest waiting first: who is served next), then other agents' chats (supervisors).
+ */
+export function listSections(conversations: InboxConversation[], meId: string) {
+  const byActivity = (a: InboxConversation, b: InboxConversation) => Date.parse(b.lastMessageAt) - Date.parse(a.lastMessageAt);
+  const byWait = (a: InboxConversation, b: InboxConversation) => Date.parse(a.createdAt) - Date.parse(b.createdAt);
+  return {
+    mine: conversations.filter((c) => c.status === 'active' && c.assigneeId === meId).sort(byActivity),
+    waiting: conversations.filter((c) => c.status === 'waiting').sort(byWait),
+    others: conversations.filter((c) => c.status === 'active' && c.assigneeId !== meId).sort(byActivity),
+  };
+}
+
+/** Whether this agent may take a waiting chat: offered to all, or offered to them. */
+export function canAcceptChat(c: InboxConversation, meId: string, queues: WorkspaceQueue[]): boolean {
+  const rule = queues.find((q) => q.id === c.queueId)?.routingRule;
+  return c.status === 'waiting' && (c.offeredToId === meId || rule === 'offer_all' || rule === undefined);
+}
+
 export function ConversationList({
   meId,
   conversations,
@@ -121,12 +141,8 @@ export function ConversationList({
   onSelect: (id: string) => void;
   onAccept: (id: string) => void;
 }) {
-  const byActivity = (a: InboxConversation, b: InboxConversation) => Date.parse(b.lastMessageAt) - Date.parse(a.lastMessageAt);
-  const mine = conversations.filter((c) => c.status === 'active' && c.assigneeId === meId).sort(byActivity);
-  const others = conversations.filter((c) => c.status === 'active' && c.assigneeId !== meId).sort(byActivity);
-  const waiting = conversations.filter((c) => c.status === 'waiting').sort(byActivity);
-  const rule = new Map(queues.map((q) => [q.id, q.routingRule]));
-  const canAccept = (c: InboxConversation) => c.offeredToId === meId || rule.get(c.queueId) === 'offer_all' || !rule.has(c.queueId);
+  const { mine, waiting, others } = listSections(conversations, meId);
+  const canAccept = (c: InboxConversation) => canAcceptChat(c, meId, queues);
 
   const section = (title: string, items: InboxConversation[], empty: string, testId: string) => (
     <section data-testid={testId}>

@@ -377,6 +377,44 @@ test('the agent types the next message while one is still sending: nothing is lo
   await page.unroute('**/api/v1/conversations/*/messages');
 });
 
+test('keyboard: Alt+↓/↑ moves through the chats in the list’s order, Alt+A accepts, and the reply is typed at once', async ({ loginAs }) => {
+  const { page, sim, inbox } = await readyAgent(loginAs);
+  const first = `Dorothy Hodgkin ${run}`;
+  const second = `Lise Meitner ${run}`;
+  const channel = await sim.channel('en');
+  await sim.send(channel.id, { from: randomCustomer(), profileName: first, text: 'First in line' });
+  await sim.send(channel.id, { from: randomCustomer(), profileName: second, text: 'Second in line' });
+  await expect(inbox.waiting(second)).toBeVisible();
+  // Waiting chats: the longest waiting first (who is served next).
+  const waitingNames = await page.getByTestId('waiting-chats').getByTestId('conversation-name').allTextContents();
+  expect(waitingNames.indexOf(first)).toBeLessThan(waitingNames.indexOf(second));
+  await expect(page.getByTestId('keyboard-hint')).toContainText('switch chats');
+
+  const shown = () => page.getByTestId('conversation-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-conversation-id')));
+  const current = () => page.locator('[data-testid="conversation-item"][aria-current="true"]').getAttribute('data-conversation-id');
+
+  await inbox.waiting(first).click();
+  await expect(page.getByTestId('chat-title')).toHaveText(first);
+  await page.keyboard.press('Alt+A');
+  await expect(inbox.mine(first)).toBeVisible();
+  await expect(inbox.input()).toBeFocused();
+  await page.keyboard.type('Typed without touching the mouse');
+  await page.keyboard.press('Enter');
+  await expect(inbox.outbound('without touching the mouse')).toHaveCount(1);
+
+  const ids = await shown();
+  const at = ids.indexOf(await current());
+  expect(at).toBeGreaterThanOrEqual(0);
+  await page.keyboard.press('Alt+ArrowDown');
+  await expect.poll(current).toBe(ids[(at + 1) % ids.length]);
+  await page.keyboard.press('Alt+ArrowUp');
+  await expect.poll(current).toBe(ids[at]);
+  await expect(page.getByTestId('chat-title')).toHaveText(first);
+  await expect(inbox.input()).toBeFocused();
+  await page.screenshot({ path: `${shots}/agent-keyboard.png` });
+  await inbox.resolveAllMine();
+});
+
 test('a send that cannot reach the server gives the agent the text back, and marks the message failed', async ({ loginAs }) => {
   const { page, sim, inbox } = await readyAgent(loginAs);
   const name = `Barbara McClintock ${run}`;

@@ -82,12 +82,15 @@ export function LoginForm({ next, demo }: { next: string | null; demo: { email: 
       </button>
       {demo.length > 0 && (
         <div className="rounded-md border border-dashed border-slate-300 p-3 text-xs text-slate-600" data-testid="demo-logins">
-          <p className="mb-2 font-medium text-slate-700">Demo logins</p>
+          <p className="mb-2 font-medium text-slate-700">
+            Demo logins <span className="font-normal text-slate-500">(click one to fill it in)</span>
+          </p>
           <ul className="space-y-1">
             {demo.map((d) => (
               <li key={d.email}>
                 <button
                   type="button"
+                  data-testid="demo-login"
                   className="text-left hover:text-brand-700"
                   onClick={() => {
                     setEmail(d.email);

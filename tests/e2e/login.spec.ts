@@ -18,6 +18,16 @@ for (const { who, path } of homes) {
   });
 }
 
+test('in demo mode a demo login fills the form in with one click', async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.goto();
+  await page.getByTestId('demo-login').filter({ hasText: demoUsers.supervisor.email }).click();
+  await expect(page.getByLabel('Email')).toHaveValue(demoUsers.supervisor.email);
+  await expect(page.getByLabel('Password')).toHaveValue(demoUsers.supervisor.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/live$/);
+});
+
 test('a wrong password shows an error and stays on the login page', async ({ page }) => {
   const login = new LoginPage(page);
   await login.goto();

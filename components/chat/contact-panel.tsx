@@ -11,6 +11,7 @@ export function ContactPanel({
   channel,
   queues,
   meId,
+  canAct,
   onChanged,
   onOpen,
 }: {
@@ -18,6 +19,8 @@ export function ContactPanel({
   channel?: WorkspaceChannel;
   queues: { id: string; name: string }[];
   meId: string;
+  /** Whether the viewer may transfer and resolve it: its agent, or a supervisor or admin. */
+  canAct: boolean;
   onChanged: (message: string) => void;
   onOpen?: (id: string) => void;
 }) {
@@ -66,7 +69,8 @@ export function ContactPanel({
     }
   };
 
-  const open = conversation.status !== 'closed';
+  // Transfer and resolve: an open chat the viewer may act on (the server refuses the others anyway).
+  const open = conversation.status !== 'closed' && canAct;
   return (
     <aside className="flex w-72 shrink-0 flex-col gap-4 overflow-y-auto border-l border-slate-200 bg-white p-4 text-sm" data-testid="contact-panel">
       <section>

@@ -7,7 +7,7 @@ import { ContactPanel } from '@/components/chat/contact-panel';
 import type { UiMessage } from '@/components/chat/message-bubble';
 import { Transcript } from '@/components/chat/transcript';
 import { useRealtime } from '@/components/realtime/use-realtime';
-import { canAcceptChat, ConversationList, listSections } from './conversation-list';
+import { canAcceptChat, ConversationList, listSections, OfferNote, offerExpiry } from './conversation-list';
 import { isMuted, notifyNewChat, setMuted } from './notify';
 import { PresenceSwitch } from './presence-switch';
 import { BellIcon, BellOffIcon } from '@/components/ui/icons';
@@ -528,6 +528,7 @@ export function AgentWorkspace() {
                   {selected.contact.phone} · {selected.status === 'waiting' ? 'waiting' : selected.status}
                   {channel?.environment === 'sandbox' && ' · sandbox'}
                 </div>
+                {offerExpiry(selected, meId, queues) !== undefined && <OfferNote expiresAt={offerExpiry(selected, meId, queues)!} long />}
               </div>
               {selected.status === 'waiting' && (
                 <button
@@ -576,6 +577,7 @@ export function AgentWorkspace() {
           channel={channel}
           queues={data.allQueues}
           meId={meId}
+          canAct={!isAgent || selected.assigneeId === meId}
           onChanged={(text) => {
             flash(text);
             void load();

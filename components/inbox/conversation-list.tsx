@@ -1,5 +1,6 @@
 'use client';
 
+import { useEffect, useState } from 'react';
 import { toPlainText } from '@/lib/format/whatsapp';
 import { formatDuration, type InboxConversation, type WorkspaceQueue } from './types';
 import { MapPinIcon, PaperclipIcon, TemplateIcon } from '@/components/ui/icons';
@@ -25,6 +26,7 @@ function Item({
   selected,
   now,
   canAccept,
+  offer,
   accepting,
   onSelect,
   onAccept,
@@ -33,6 +35,8 @@ function Item({
   selected: boolean;
   now: number;
   canAccept: boolean;
+  /** See offerExpiry. */
+  offer: number | null | undefined;
   accepting: boolean;
   onSelect: () => void;
   onAccept: () => void;
@@ -82,6 +86,11 @@ function Item({
               </span>
             )}
           </div>
+          {offer !== undefined && (
+            <div className="mt-1">
+              <OfferNote expiresAt={offer} />
+            </div>
+          )}
           {waiting && canAccept && (
             <button
               type="button"
@@ -100,6 +109,40 @@ function Item({
       </div>
     </li>
   );
+}
+
+/**
+ * "Offered to you" on a least_busy chat, with the time left to accept when the queue has an accept
+ * timeout: not accepted by then, it goes to the next agent and this one is set to Away.
+ */
+export function OfferNote({ expiresAt, long = false }: { expiresAt: number | null; long?: boolean }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (expiresAt === null) return;
+    const t = window.setInterval(() => setNow(Date.now()), 1000);
+    return () => window.clearInterval(t);
+  }, [expiresAt]);
+  const s = expiresAt === null ? null : Math.max(0, Math.ceil((expiresAt - now) / 1000));
+  const left = s === null ? null : `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  const consequence = 'Not accepted in time, it goes to the next agent and you are set to Away.';
+  return (
+    <p className="text-[11px] font-medium text-amber-700" data-testid="offer-note" title={long ? undefined : left ? consequence : undefined}>
+      Offered to you
+      {left && (
+        <>
+          {' '}· <span data-testid="offer-countdown" className="tabular-nums">{left}</span> to accept
+          {long && <span className="font-normal text-slate-500">. {consequence}</span>}
+        </>
+      )}
+    </p>
+  );
+}
+
+/** When the offer of a chat to `meId` lapses (ms), null if it never does, undefined if it is not offered to them. */
+export function offerExpiry(c: InboxConversation, meId: string, queues: WorkspaceQueue[]): number | null | undefined {
+  if (c.status !== 'waiting' || c.offeredToId !== meId) return undefined;
+  const timeout = queues.find((q) => q.id === c.queueId)?.acceptTimeoutSeconds;
+  return timeout && c.offeredAt ? Date.parse(c.offeredAt) + timeout * 1000 : null;
 }
 
 /**
@@ -160,6 +203,7 @@ export function ConversationList({
               now={now}
               selected={c.id === selectedId}
               canAccept={canAccept(c)}
+              offer={offerExpiry(c, meId, queues)}
               accepting={accepting === c.id}
               onSelect={() => onSelect(c.id)}
               onAccept={() => onAccept(c.id)}

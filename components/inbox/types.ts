@@ -7,6 +7,8 @@ export type WorkspaceQueue = {
   id: string;
   name: string;
   routingRule: 'offer_all' | 'least_busy';
+  /** least_busy: an offer not accepted within this many seconds goes to the next agent (null: never). */
+  acceptTimeoutSeconds: number | null;
   waiting: number;
   active: number;
   oldestWaitingAt: string | null;

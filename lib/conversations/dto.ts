@@ -10,6 +10,8 @@ export type ConversationDto = {
   queueId: string;
   assigneeId: string | null;
   offeredToId: string | null;
+  /** When it was offered to offeredToId (least_busy); the offer lapses after the queue's accept timeout. */
+  offeredAt: string | null;
   status: Conversation['status'];
   language: string;
   lastInboundAt: string | null;
@@ -72,6 +74,7 @@ export function toConversationDto(c: Conversation, contact: Contact): Conversati
     queueId: c.queueId,
     assigneeId: c.assigneeId,
     offeredToId: c.offeredToId,
+    offeredAt: iso(c.offeredAt),
     status: c.status,
     language: c.language,
     lastInboundAt: iso(c.lastInboundAt),

@@ -415,6 +415,43 @@ test('keyboard: Alt+↓/↑ moves through the chats in the list’s order, Alt+A
   await inbox.resolveAllMine();
 });
 
+test('a chat offered to the agent (least busy) says so, with the time left to accept before it moves on', async ({ loginAs }) => {
+  const page = await loginAs('agente');
+  const admin = await loginAs('admin');
+  const inbox = new InboxPage(page);
+  await inbox.resolveAllMine();
+  await inbox.goto();
+  await inbox.setPresence('available');
+  const name = `Chien-Shiung Wu ${run}`;
+  const sim = new SimulatorApi(admin.request);
+  const channel = await sim.channel('es');
+  await sim.send(channel.id, { from: randomCustomer('+3461'), profileName: name, text: '¿Me ayudan con una factura?' });
+
+  // Soporte assigns to the least busy member, who has 120 s to accept.
+  const item = inbox.waiting(name);
+  await expect(item.getByTestId('offer-note')).toContainText('Offered to you');
+  const left = async () => {
+    const [m, s] = (await item.getByTestId('offer-countdown').textContent())!.split(':').map(Number);
+    return m! * 60 + s!;
+  };
+  const first = await left();
+  expect(first).toBeGreaterThan(60);
+  expect(first).toBeLessThanOrEqual(120);
+  await expect.poll(left, { timeout: 5000 }).toBeLessThan(first);
+
+  await item.click();
+  await expect(page.getByTestId('chat-title')).toHaveText(name);
+  await expect(page.getByTestId('agent-workspace').getByTestId('offer-note').last()).toContainText('set to Away');
+  // Not hers yet: nothing to transfer or resolve.
+  await expect(page.getByTestId('contact-panel').getByTestId('resolve')).toHaveCount(0);
+  await page.screenshot({ path: `${shots}/agent-offered.png` });
+  await page.keyboard.press('Alt+A');
+  await expect(inbox.mine(name)).toBeVisible();
+  await expect(page.getByTestId('contact-panel').getByTestId('resolve')).toBeVisible();
+  await expect(page.getByTestId('offer-note')).toHaveCount(0);
+  await inbox.resolveAllMine();
+});
+
 test('a send that cannot reach the server gives the agent the text back, and marks the message failed', async ({ loginAs }) => {
   const { page, sim, inbox } = await readyAgent(loginAs);
   const name = `Barbara McClintock ${run}`;

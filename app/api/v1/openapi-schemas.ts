@@ -29,6 +29,7 @@ const conversationFields = {
   queueId: id,
   assigneeId: nid,
   offeredToId: nid,
+  offeredAt: { ...ntime, description: "When the chat was offered to offeredToId (least_busy); the offer lapses after the queue's acceptTimeoutSeconds." },
   status: enumOf('waiting', 'active', 'closed'),
   language: str,
   lastInboundAt: ntime,

@@ -5,7 +5,7 @@ import type { ApiTokenDto } from '@/lib/admin/api-tokens';
 import { EmptyState } from '@/components/ui/app-shell';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Badge, Button, Field, Notice, inputClass } from '@/components/ui/form';
-import { api, ApiError, useList } from './api';
+import { api, ApiError, useList, useSubmit } from './api';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
 
@@ -13,16 +13,12 @@ export function ApiTokensPanel({ publicUrl }: { publicUrl: string }) {
   const tokens = useList<ApiTokenDto>('/api/v1/api-tokens');
   const [name, setName] = useState('');
   const [days, setDays] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<(ApiTokenDto & { token: string }) | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, errors, run, setError } = useSubmit(() => void tokens.reload());
 
-  async function create(e: React.FormEvent) {
+  function create(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void run(async () => {
       const t = await api<ApiTokenDto & { token: string }>('/api/v1/api-tokens', {
         method: 'POST',
         json: { name, expiresInDays: days.trim() ? Number(days) : null },
@@ -30,14 +26,7 @@ export function ApiTokensPanel({ publicUrl }: { publicUrl: string }) {
       setCreated(t);
       setName('');
       setDays('');
-      setErrors({});
-      void tokens.reload();
-    } catch (err) {
-      setErrors((err as ApiError).fields ?? {});
-      setError((err as ApiError).message);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function revoke(t: ApiTokenDto) {

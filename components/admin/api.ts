@@ -66,6 +66,32 @@ export function useList<T>(path: string, { pollMs }: { pollMs?: number } = {}) {
   return { items, error, reload };
 }
 
+/**
+ * The submit state of a settings form: `run(fn)` marks it busy and clears the message, then on
+ * success clears the field errors and calls `onDone`; on an ApiError it shows the message and the
+ * per-field errors. `setError` is for actions outside `run` that only report a message.
+ */
+export function useSubmit(onDone?: () => void) {
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function run(fn: () => Promise<unknown>) {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+      setErrors({});
+      onDone?.();
+    } catch (err) {
+      setErrors((err as ApiError).fields ?? {});
+      setError((err as ApiError).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, error, errors, run, setError };
+}
+
 export const LANGUAGE_NAMES: Record<string, string> = {
   en: 'English',
   es: 'Spanish',

@@ -6,7 +6,7 @@ import type { AdminUserDto } from '@/lib/admin/users';
 import { EmptyState } from '@/components/ui/app-shell';
 import { Badge, Button, Field, Notice, inputClass } from '@/components/ui/form';
 import { Modal } from '@/components/ui/modal';
-import { api, ApiError, useList } from './api';
+import { api, ApiError, useList, useSubmit } from './api';
 
 const RULES = { offer_all: 'Offer to all', least_busy: 'Assign to least busy' } as const;
 
@@ -112,26 +112,14 @@ function QueueForm({ queue, users, onDone }: { queue: QueueDto | null; users: Ad
   const [completion, setCompletion] = useState(queue?.completionTimeoutMinutes?.toString() ?? '');
   const [accept, setAccept] = useState(queue?.acceptTimeoutSeconds?.toString() ?? '');
   const [members, setMembers] = useState<string[]>(queue?.memberIds ?? []);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, errors, run, setError } = useSubmit(onDone);
   const candidates = users.filter((u) => u.role !== 'admin' && (u.active || members.includes(u.id)));
   const num = (s: string) => (s.trim() === '' ? null : Number(s));
 
-  async function save(e: React.FormEvent) {
+  function save(e: React.FormEvent) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const json = { name, routingRule, completionTimeoutMinutes: num(completion), acceptTimeoutSeconds: num(accept), memberIds: members };
-      await (queue ? api(`/api/v1/queues/${queue.id}`, { method: 'PATCH', json }) : api('/api/v1/queues', { method: 'POST', json }));
-      onDone();
-    } catch (err) {
-      setErrors((err as ApiError).fields ?? {});
-      setError((err as ApiError).message);
-    } finally {
-      setBusy(false);
-    }
+    const json = { name, routingRule, completionTimeoutMinutes: num(completion), acceptTimeoutSeconds: num(accept), memberIds: members };
+    void run(() => (queue ? api(`/api/v1/queues/${queue.id}`, { method: 'PATCH', json }) : api('/api/v1/queues', { method: 'POST', json })));
   }
 
   async function remove() {

@@ -7,7 +7,7 @@ import { QUICK_REPLY_FIELDS, renderQuickReply } from '@/lib/admin/quick-reply-fi
 import { EmptyState } from '@/components/ui/app-shell';
 import { Badge, Button, Field, Notice, inputClass } from '@/components/ui/form';
 import { Modal } from '@/components/ui/modal';
-import { api, ApiError, LANGUAGE_NAMES, languageName, useList } from './api';
+import { api, LANGUAGE_NAMES, languageName, useList, useSubmit } from './api';
 
 export function QuickRepliesPanel({ agentName }: { agentName: string }) {
   const [q, setQ] = useState('');
@@ -105,23 +105,7 @@ function QuickReplyForm({ reply, queues, agentName, onDone }: { reply: QuickRepl
   const [language, setLanguage] = useState(reply?.language ?? 'en');
   const [text, setText] = useState(reply?.text ?? '');
   const [queueIds, setQueueIds] = useState<string[] | null>(reply?.queueIds ?? null);
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function run(fn: () => Promise<unknown>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-      onDone();
-    } catch (err) {
-      setErrors((err as ApiError).fields ?? {});
-      setError((err as ApiError).message);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { busy, error, errors, run } = useSubmit(onDone);
 
   function save(e: React.FormEvent) {
     e.preventDefault();

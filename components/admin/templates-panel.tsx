@@ -7,7 +7,7 @@ import type { ImportResult } from '@/lib/admin/template-import';
 import { EmptyState } from '@/components/ui/app-shell';
 import { Badge, Button, Field, Notice, inputClass } from '@/components/ui/form';
 import { Modal } from '@/components/ui/modal';
-import { api, ApiError, LANGUAGE_NAMES, useList } from './api';
+import { api, ApiError, LANGUAGE_NAMES, useList, useSubmit } from './api';
 
 const STATUS_TONE = { approved: 'green', pending: 'amber', rejected: 'red', paused: 'amber', disabled: 'slate', unsubmitted: 'slate' } as const;
 const STATUSES = Object.keys(STATUS_TONE) as TemplateDto['status'][];
@@ -147,24 +147,8 @@ function TemplateForm({ template, channels, onDone }: { template: TemplateDto | 
     status: template?.status ?? ('approved' as TemplateDto['status']),
     channelId: template?.channelId ?? '',
   });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, errors, run } = useSubmit(onDone);
   const placeholders = [...new Set([...v.body.matchAll(/\{\{\s*(\d+)\s*\}\}/g)].map((m) => m[1]!))];
-
-  async function run(fn: () => Promise<unknown>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await fn();
-      onDone();
-    } catch (err) {
-      setErrors((err as ApiError).fields ?? {});
-      setError((err as ApiError).message);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   function save(e: React.FormEvent) {
     e.preventDefault();

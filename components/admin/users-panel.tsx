@@ -5,7 +5,7 @@ import type { QueueDto } from '@/lib/admin/queues';
 import type { AdminUserDto } from '@/lib/admin/users';
 import { Badge, Button, Field, Notice, inputClass } from '@/components/ui/form';
 import { Modal } from '@/components/ui/modal';
-import { api, ApiError, LANGUAGE_NAMES, useList } from './api';
+import { api, LANGUAGE_NAMES, useList, useSubmit } from './api';
 
 export function UsersPanel({ currentUserId }: { currentUserId: string }) {
   const users = useList<AdminUserDto>('/api/v1/users');
@@ -97,23 +97,11 @@ function UserForm({ user, queues, isSelf, onDone }: { user: AdminUserDto | null;
     password: '',
     queueIds: user?.queueIds ?? [],
   });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, errors, run } = useSubmit(onDone);
   const toggle = (list: string[], x: string, on: boolean) => (on ? [...new Set([...list, x])] : list.filter((y) => y !== x));
 
-  async function submit(json: Record<string, unknown>) {
-    setBusy(true);
-    setError(null);
-    try {
-      await (user ? api(`/api/v1/users/${user.id}`, { method: 'PATCH', json }) : api('/api/v1/users', { method: 'POST', json }));
-      onDone();
-    } catch (err) {
-      setErrors((err as ApiError).fields ?? {});
-      setError((err as ApiError).message);
-    } finally {
-      setBusy(false);
-    }
+  function submit(json: Record<string, unknown>) {
+    return run(() => (user ? api(`/api/v1/users/${user.id}`, { method: 'PATCH', json }) : api('/api/v1/users', { method: 'POST', json })));
   }
 
   function save(e: React.FormEvent) {

@@ -37,7 +37,7 @@ export function TranscriptView({
     void load();
   }, [load, refreshKey]);
 
-  if (error) return <p className="p-6 text-sm text-red-700" role="alert">{error}</p>;
+  if (error) return <p className="p-6 text-sm text-red-700" role="alert" data-testid="transcript-error">{error}</p>;
   if (!data) return <p className="p-6 text-sm text-slate-500">Loading transcript…</p>;
   const c = data.conversation;
   const seconds = (a: string | null, b: string | null) => (a && b ? (Date.parse(b) - Date.parse(a)) / 1000 : null);

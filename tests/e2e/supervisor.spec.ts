@@ -74,6 +74,13 @@ test('the supervisor searches history, opens the transcript and exports CSV', as
   await expect(page.getByTestId('transcript-messages')).toContainText('send a new one today');
   await expect(page.getByTestId('transcript-status')).toHaveText('closed');
   await page.screenshot({ path: `${shots}/supervisor-transcript.png` });
+
+  // A link cut short or mistyped, and one to a conversation that does not exist, say so in words.
+  for (const id of [page.url().split('/').pop()!.slice(0, 20), '00000000-0000-4000-8000-000000000000']) {
+    await page.goto(`/history/${id}`);
+    await expect(page.getByTestId('transcript-error')).toContainText('No such conversation');
+    await expect(page.getByTestId('back-to-history')).toBeVisible();
+  }
 });
 
 test('reports show charts with downloadable numbers', async ({ loginAs }) => {

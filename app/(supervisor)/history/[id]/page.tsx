@@ -8,6 +8,8 @@ export const dynamic = 'force-dynamic';
 export default async function TranscriptPage({ params }: { params: Promise<{ id: string }> }) {
   const actor = await requirePageArea('history');
   const { id } = await params;
+  // A mistyped or cut-off link reads like an unknown one, not as a validation message about UUIDs.
+  const wellFormed = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
   return (
     <AppShell actor={actor} active="/history">
       <div className="border-b border-slate-200 bg-white px-5 py-2 text-sm">
@@ -15,7 +17,13 @@ export default async function TranscriptPage({ params }: { params: Promise<{ id:
           ← Back to history
         </Link>
       </div>
-      <TranscriptView conversationId={id} />
+      {wellFormed ? (
+        <TranscriptView conversationId={id} />
+      ) : (
+        <p className="p-6 text-sm text-red-700" role="alert" data-testid="transcript-error">
+          No such conversation: the link may be incomplete.
+        </p>
+      )}
     </AppShell>
   );
 }

@@ -67,16 +67,17 @@ export function useList<T>(path: string, { pollMs }: { pollMs?: number } = {}) {
 }
 
 /**
- * The submit state of a settings form: `run(fn)` marks it busy and clears the message, then on
+ * The submit state of a settings form: `run(fn, action)` marks it busy with `action` ('save' unless
+ * said: a button shows "Deleting…" only while it is the one running) and clears the message, then on
  * success clears the field errors and calls `onDone`; on an ApiError it shows the message and the
  * per-field errors. `setError` is for actions outside `run` that only report a message.
  */
 export function useSubmit(onDone?: () => void) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function run(fn: () => Promise<unknown>) {
-    setBusy(true);
+  const [running, setRunning] = useState<string | null>(null);
+  async function run(fn: () => Promise<unknown>, action = 'save') {
+    setRunning(action);
     setError(null);
     try {
       await fn();
@@ -86,10 +87,10 @@ export function useSubmit(onDone?: () => void) {
       setErrors((err as ApiError).fields ?? {});
       setError((err as ApiError).message);
     } finally {
-      setBusy(false);
+      setRunning(null);
     }
   }
-  return { busy, error, errors, run, setError };
+  return { busy: running !== null, running, error, errors, run, setError };
 }
 
 export const LANGUAGE_NAMES: Record<string, string> = {

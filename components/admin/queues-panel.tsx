@@ -112,7 +112,7 @@ function QueueForm({ queue, users, onDone }: { queue: QueueDto | null; users: Ad
   const [completion, setCompletion] = useState(queue?.completionTimeoutMinutes?.toString() ?? '');
   const [accept, setAccept] = useState(queue?.acceptTimeoutSeconds?.toString() ?? '');
   const [members, setMembers] = useState<string[]>(queue?.memberIds ?? []);
-  const { busy, error, errors, run, setError } = useSubmit(onDone);
+  const { busy, running, error, errors, run, setError } = useSubmit(onDone);
   const candidates = users.filter((u) => u.role !== 'admin' && (u.active || members.includes(u.id)));
   const num = (s: string) => (s.trim() === '' ? null : Number(s));
 
@@ -187,7 +187,7 @@ function QueueForm({ queue, users, onDone }: { queue: QueueDto | null; users: Ad
       </fieldset>
       <div className="flex items-center gap-2 border-t border-slate-200 pt-4">
         <Button type="submit" variant="primary" disabled={busy} data-testid="queue-save">
-          {busy ? 'Saving…' : queue ? 'Save changes' : 'Create queue'}
+          {running === 'save' ? 'Saving…' : queue ? 'Save changes' : 'Create queue'}
         </Button>
         {queue && (
           <Button variant="danger" className="ml-auto" onClick={() => void remove()}>

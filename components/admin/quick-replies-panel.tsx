@@ -105,7 +105,7 @@ function QuickReplyForm({ reply, queues, agentName, onDone }: { reply: QuickRepl
   const [language, setLanguage] = useState(reply?.language ?? 'en');
   const [text, setText] = useState(reply?.text ?? '');
   const [queueIds, setQueueIds] = useState<string[] | null>(reply?.queueIds ?? null);
-  const { busy, error, errors, run } = useSubmit(onDone);
+  const { busy, running, error, errors, run } = useSubmit(onDone);
 
   function save(e: React.FormEvent) {
     e.preventDefault();
@@ -172,11 +172,11 @@ function QuickReplyForm({ reply, queues, agentName, onDone }: { reply: QuickRepl
       </fieldset>
       <div className="flex items-center gap-2 border-t border-slate-200 pt-4">
         <Button type="submit" variant="primary" disabled={busy} data-testid="quick-reply-save">
-          {busy ? 'Saving…' : reply ? 'Save changes' : 'Create quick reply'}
+          {running === 'save' ? 'Saving…' : reply ? 'Save changes' : 'Create quick reply'}
         </Button>
         {reply && (
-          <Button variant="danger" className="ml-auto" disabled={busy} onClick={() => window.confirm(`Delete /${reply.shortcut}?`) && void run(() => api(`/api/v1/quick-replies/${reply.id}`, { method: 'DELETE' }))}>
-            Delete
+          <Button variant="danger" className="ml-auto" disabled={busy} onClick={() => window.confirm(`Delete /${reply.shortcut}?`) && void run(() => api(`/api/v1/quick-replies/${reply.id}`, { method: 'DELETE' }), 'delete')}>
+            {running === 'delete' ? 'Deleting…' : 'Delete'}
           </Button>
         )}
       </div>

@@ -147,7 +147,7 @@ function TemplateForm({ template, channels, onDone }: { template: TemplateDto | 
     status: template?.status ?? ('approved' as TemplateDto['status']),
     channelId: template?.channelId ?? '',
   });
-  const { busy, error, errors, run } = useSubmit(onDone);
+  const { busy, running, error, errors, run } = useSubmit(onDone);
   const placeholders = [...new Set([...v.body.matchAll(/\{\{\s*(\d+)\s*\}\}/g)].map((m) => m[1]!))];
 
   function save(e: React.FormEvent) {
@@ -208,11 +208,11 @@ function TemplateForm({ template, channels, onDone }: { template: TemplateDto | 
       </Field>
       <div className="flex items-center gap-2 border-t border-slate-200 pt-4">
         <Button type="submit" variant="primary" disabled={busy} data-testid="template-save">
-          {busy ? 'Saving…' : template ? 'Save changes' : 'Register template'}
+          {running === 'save' ? 'Saving…' : template ? 'Save changes' : 'Register template'}
         </Button>
         {template && (
-          <Button variant="danger" className="ml-auto" disabled={busy} onClick={() => window.confirm(`Delete ${template.name}?`) && void run(() => api(`/api/v1/templates/${template.id}`, { method: 'DELETE' }))}>
-            Delete
+          <Button variant="danger" className="ml-auto" disabled={busy} onClick={() => window.confirm(`Delete ${template.name}?`) && void run(() => api(`/api/v1/templates/${template.id}`, { method: 'DELETE' }), 'delete')}>
+            {running === 'delete' ? 'Deleting…' : 'Delete'}
           </Button>
         )}
       </div>

@@ -97,11 +97,11 @@ function UserForm({ user, queues, isSelf, onDone }: { user: AdminUserDto | null;
     password: '',
     queueIds: user?.queueIds ?? [],
   });
-  const { busy, error, errors, run } = useSubmit(onDone);
+  const { busy, running, error, errors, run } = useSubmit(onDone);
   const toggle = (list: string[], x: string, on: boolean) => (on ? [...new Set([...list, x])] : list.filter((y) => y !== x));
 
-  function submit(json: Record<string, unknown>) {
-    return run(() => (user ? api(`/api/v1/users/${user.id}`, { method: 'PATCH', json }) : api('/api/v1/users', { method: 'POST', json })));
+  function submit(json: Record<string, unknown>, action = 'save') {
+    return run(() => (user ? api(`/api/v1/users/${user.id}`, { method: 'PATCH', json }) : api('/api/v1/users', { method: 'POST', json })), action);
   }
 
   function save(e: React.FormEvent) {
@@ -169,7 +169,7 @@ function UserForm({ user, queues, isSelf, onDone }: { user: AdminUserDto | null;
       )}
       <div className="flex flex-wrap items-center gap-2 border-t border-slate-200 pt-4">
         <Button type="submit" variant="primary" disabled={busy} data-testid="user-save">
-          {busy ? 'Saving…' : user ? 'Save changes' : 'Create user'}
+          {running === 'save' ? 'Saving…' : user ? 'Save changes' : 'Create user'}
         </Button>
         {user && !isSelf && (
           <Button
@@ -179,10 +179,10 @@ function UserForm({ user, queues, isSelf, onDone }: { user: AdminUserDto | null;
             data-testid="user-toggle-active"
             onClick={() => {
               if (user.active && !window.confirm(`Deactivate ${user.name}? They are signed out at once and their open chats go back to the queue.`)) return;
-              void submit({ active: !user.active });
+              void submit({ active: !user.active }, 'toggle');
             }}
           >
-            {user.active ? 'Deactivate' : 'Reactivate'}
+            {running === 'toggle' ? (user.active ? 'Deactivating…' : 'Reactivating…') : user.active ? 'Deactivate' : 'Reactivate'}
           </Button>
         )}
       </div>

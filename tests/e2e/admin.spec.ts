@@ -127,8 +127,15 @@ test.describe('admin console', () => {
     const settings = new SettingsPage(page);
     await settings.goto('api-tokens');
     await page.getByLabel('Name').fill(`Integración con el CRM corporativo de ventas y postventa ${suffix}`);
+    // A bad value is named next to its field, and the form keeps what was typed.
+    await page.getByLabel('Expires after (days)').fill('0');
+    await page.getByTestId('api-token-create').click();
+    await expect(settings.fieldError('token-days')).toContainText('at least 1 day');
+    await expect(page.getByLabel('Name')).toHaveValue(/Integración con el CRM/);
+    await page.getByLabel('Expires after (days)').fill('');
     await page.getByTestId('api-token-create').click();
     await expect(page.getByTestId('api-token-value')).toContainText('prl_');
+    await expect(settings.fieldError('token-days')).toHaveCount(0);
     await page.screenshot({ path: shots('api-tokens'), fullPage: true });
     await settings.openTab('queues');
     await settings.createQueue({ name: `Atención al cliente de reclamaciones y devoluciones internacionales ${suffix}`, acceptSeconds: '2' });
@@ -137,5 +144,31 @@ test.describe('admin console', () => {
     await settings.dialog('queue').getByTestId('queue-save').click();
     await expect(settings.dialog('queue')).toBeHidden();
     await page.screenshot({ path: shots('queues-long-name'), fullPage: true });
+  });
+
+  test('deleting a quick reply says "Deleting…" on its own button while it runs, then it is gone', async ({ loginAs }) => {
+    const page = await loginAs('admin');
+    const shortcut = `borrar${suffix}`.toLowerCase();
+    const made = await page.request.post('/api/v1/quick-replies', { data: { shortcut, language: 'es', text: 'Texto de prueba' } });
+    expect(made.status(), await made.text()).toBe(201);
+    const settings = new SettingsPage(page);
+    await settings.goto('quick-replies');
+    await page.getByTestId(`quick-reply-${shortcut}-es`).getByRole('button', { name: 'Edit' }).click();
+    const dialog = settings.dialog('quick-reply');
+
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await page.route('**/api/v1/quick-replies/*', async (route) => {
+      if (route.request().method() === 'DELETE') await held;
+      await route.fallback();
+    });
+    page.once('dialog', (d) => void d.accept());
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await expect(dialog.getByRole('button', { name: 'Deleting…' })).toBeDisabled();
+    await expect(dialog.getByTestId('quick-reply-save')).toHaveText('Save changes');
+    release();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByTestId(`quick-reply-${shortcut}-es`)).toHaveCount(0);
+    await page.unroute('**/api/v1/quick-replies/*');
   });
 });

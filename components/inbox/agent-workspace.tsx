@@ -11,6 +11,8 @@ import { canAcceptChat, ConversationList, listSections, OfferNote, offerExpiry }
 import { isMuted, notifyNewChat, setMuted } from './notify';
 import { PresenceSwitch } from './presence-switch';
 import { BellIcon, BellOffIcon } from '@/components/ui/icons';
+import { Modal } from '@/components/ui/modal';
+import { TranscriptView } from '@/components/history/transcript-view';
 import { api, ApiError, type InboxConversation, type WorkspaceData, type WorkspaceQueue } from './types';
 
 type Thread = { items: UiMessage[]; nextCursor: string | null; loading: boolean; loaded: boolean };
@@ -46,6 +48,8 @@ export function AgentWorkspace() {
   const [queues, setQueues] = useState<WorkspaceQueue[]>([]);
   const [now, setNow] = useState(() => Date.now());
   const [accepting, setAccepting] = useState<string | null>(null);
+  /** An earlier conversation of the open chat's customer, read in a dialog. */
+  const [earlierId, setEarlierId] = useState<string | null>(null);
   const [toast, setToast] = useState<{ text: string; tone: 'info' | 'error' } | null>(null);
   const [muted, setMutedState] = useState(false);
   const [permission, setPermission] = useState<NotificationPermission | 'unsupported'>('default');
@@ -578,11 +582,20 @@ export function AgentWorkspace() {
           queues={data.allQueues}
           meId={meId}
           canAct={!isAgent || selected.assigneeId === meId}
+          onOpen={setEarlierId}
           onChanged={(text) => {
             flash(text);
             void load();
           }}
         />
+      )}
+
+      {earlierId && (
+        <Modal title="Earlier conversation" onClose={() => setEarlierId(null)} testId="earlier-dialog" wide>
+          <div className="-mx-5 -my-4 flex max-h-[70vh] flex-col overflow-y-auto">
+            <TranscriptView conversationId={earlierId} />
+          </div>
+        </Modal>
       )}
 
       {toast && (

@@ -329,3 +329,18 @@ export async function isAgentsConversation(db: Db, { agentId, conversationId }: 
       or exists (select 1 from messages m where m.author_id = ${agentId}::uuid and m.conversation_id = c.id))`);
   return rowsOf(result).length > 0;
 }
+
+/**
+ * Whether the agent may see an open chat with the contact of this conversation: one assigned or
+ * offered to them, or one waiting in a queue of theirs (as canSeeConversation).
+ */
+export async function agentServesContactOf(db: Db, { agentId, conversationId }: { agentId: string; conversationId: string }): Promise<boolean> {
+  const result = await db.execute(sql`
+    select 1 from conversations c join conversations open on open.contact_id = c.contact_id
+    where c.id = ${conversationId}::uuid and open.status <> 'closed'
+      and (open.assignee_id = ${agentId}::uuid or open.offered_to_id = ${agentId}::uuid
+        or (open.status = 'waiting' and exists (
+          select 1 from queue_members qm where qm.queue_id = open.queue_id and qm.user_id = ${agentId}::uuid)))
+    limit 1`);
+  return rowsOf(result).length > 0;
+}

@@ -1,7 +1,7 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { channels, contacts, conversations, messages, queues, users } from '@/db/schema';
-import { isAgentsConversation } from '@/db/queries/history';
+import { isAgentsConversation, agentServesContactOf } from '@/db/queries/history';
 import { listAttachmentsForMessages } from '@/db/queries/attachments';
 import { writeAudit } from '@/lib/audit';
 import type { Actor } from '@/lib/auth/roles';
@@ -36,7 +36,13 @@ export async function getTranscript({ db, actor, id }: { db: Db; actor: Actor; i
     .where(eq(conversations.id, id))
     .limit(1);
   if (!row) throw new AppError('not_found:No such conversation.');
-  if (!canAccess(actor.role, 'history') && !(await isAgentsConversation(db, { agentId: actor.id, conversationId: id }))) {
+  // Agents read the chats they handled, and every earlier chat of a customer they are serving now
+  // (the workspace's "Earlier conversations"): what was said before is what they need to help.
+  if (
+    !canAccess(actor.role, 'history') &&
+    !(await isAgentsConversation(db, { agentId: actor.id, conversationId: id })) &&
+    !(await agentServesContactOf(db, { agentId: actor.id, conversationId: id }))
+  ) {
     throw new AppError('not_found:No such conversation.');
   }
   const list = await db

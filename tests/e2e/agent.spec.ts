@@ -452,6 +452,40 @@ test('a chat offered to the agent (least busy) says so, with the time left to ac
   await inbox.resolveAllMine();
 });
 
+test('a returning customer: the agent reads an earlier chat another agent handled, in a dialog', async ({ loginAs }) => {
+  const { sim, inbox: alex } = await readyAgent(loginAs);
+  const name = `Marie Curie ${run}`;
+  const channel = await sim.channel('en');
+  const customer = randomCustomer();
+  await sim.send(channel.id, { from: customer, profileName: name, text: 'My radium order is missing' });
+  await alex.accept(name);
+  await alex.reply('Found it, it ships today.');
+  await expect(alex.outbound('ships today')).toHaveCount(1);
+  await alex.resolveAllMine();
+  await alex.setPresence('away');
+
+  // She writes again; Lucía takes it.
+  const page = await loginAs('agente');
+  const lucia = new InboxPage(page);
+  await lucia.resolveAllMine();
+  await lucia.goto();
+  await lucia.setPresence('available');
+  await sim.send(channel.id, { from: customer, profileName: name, text: 'Hello again, one more question' });
+  await lucia.accept(name);
+  const earlier = page.getByTestId('earlier-conversations').getByRole('button');
+  await expect(earlier).toHaveCount(1);
+  await earlier.click();
+  const dialog = page.getByTestId('earlier-dialog');
+  await expect(dialog.getByTestId('transcript-messages')).toContainText('My radium order is missing');
+  await expect(dialog.getByTestId('transcript-messages')).toContainText('Found it, it ships today.');
+  await expect(dialog.getByTestId('transcript-agent')).toHaveText('Alex Agent');
+  await page.screenshot({ path: `${shots}/agent-earlier-conversation.png` });
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await lucia.resolveAllMine();
+  await lucia.setPresence('offline');
+});
+
 test('a send that cannot reach the server gives the agent the text back, and marks the message failed', async ({ loginAs }) => {
   const { page, sim, inbox } = await readyAgent(loginAs);
   const name = `Barbara McClintock ${run}`;

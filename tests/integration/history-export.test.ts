@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
-import { attachments, auditLog, messages } from '@/db/schema';
+import { attachments, auditLog, conversations, messages } from '@/db/schema';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { seedHistory } from './history-seed';
 
@@ -182,6 +182,29 @@ describe('history authorisation', () => {
     expect((await app.fetch(`/api/v1/history/${s.conversations.c1.id}`, { token: tokens.alice })).status).toBe(200);
     expect((await app.fetch(`/api/v1/history/${s.conversations.c1.id}`, { token: tokens.bob })).status).toBe(200); // wrote in it
     expect((await app.fetch(`/api/v1/history/${s.conversations.c3.id}`, { token: tokens.alice })).status).toBe(404);
+  });
+
+  it('lets an agent read the earlier chats of a customer whose chat they hold, while they hold it', async () => {
+    const db = app.runtime.db.db;
+    const carol = await app.createUser({ role: 'agent', name: 'Carol Agent' });
+    const token = await app.tokenFor(carol.email, carol.password);
+    const earlier = `/api/v1/history/${s.conversations.c1.id}`; // John's, handled by Alice and Bob
+    expect((await app.fetch(earlier, { token })).status).toBe(404);
+
+    // John writes again on the Spanish channel and the chat is Carol's.
+    const [open] = await db
+      .insert(conversations)
+      .values({ channelId: s.channels.es.id, contactId: s.contacts.john.id, queueId: s.queues.ventas.id, language: 'es', status: 'active', assigneeId: carol.id, assignedAt: new Date() })
+      .returning();
+    const res = await app.fetch(earlier, { token });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { messages: { body: string | null }[] }).messages.map((m) => m.body)).toContain('I want a refund for my order');
+    // Other customers' chats stay closed to her.
+    expect((await app.fetch(`/api/v1/history/${s.conversations.c2.id}`, { token })).status).toBe(404);
+
+    // Once that chat is closed, John's history is no business of hers.
+    await db.update(conversations).set({ status: 'closed', closedAt: new Date() }).where(eq(conversations.id, open!.id));
+    expect((await app.fetch(earlier, { token })).status).toBe(404);
   });
 
   it('refuses exports to agents, and settings to supervisors', async () => {

@@ -188,7 +188,7 @@ const ops: [Method, string, string, Op][] = [
     description: 'Streamed as an attachment; the X-Total-Count header gives the number of rows.',
     ok: { schema: { type: 'array', items: anyObject }, csv: true },
   }],
-  ['get', '/history/{id}', 'getTranscript', { summary: 'A read-only transcript (audited)', tag: 'history', auth: 'conversations', ok: { schema: ref('Transcript') } }],
+  ['get', '/history/{id}', 'getTranscript', { summary: 'A read-only transcript (audited). Agents: the chats they handled, and every chat of a customer whose chat they hold now', tag: 'history', auth: 'conversations', ok: { schema: ref('Transcript') } }],
   ['get', '/supervision', 'getLiveSummary', {
     summary: 'Live queues, agents and chats', tag: 'supervision', auth: 'supervise',
     query: [queryParam('since', { type: 'string', format: 'date-time' }, 'The start of “today” (the client’s midnight); default UTC midnight.')],

@@ -46,12 +46,10 @@ function Item({
   const PreviewIcon = icon && previewIcons[icon];
   return (
     <li>
+      {/* The whole row opens the chat through its name's button (its ::after covers the row), so
+          the Accept button is a sibling, not a button inside a button. */}
       <div
-        role="button"
-        tabIndex={0}
-        onClick={onSelect}
-        onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && onSelect()}
-        className={`flex cursor-pointer gap-3 border-b border-slate-100 px-3 py-2.5 outline-none focus-visible:ring-2 focus-visible:ring-brand-500 ${
+        className={`relative flex cursor-pointer gap-3 border-b border-slate-100 px-3 py-2.5 ${
           selected ? 'bg-brand-50' : 'hover:bg-slate-50'
         }`}
         data-testid="conversation-item"
@@ -64,9 +62,16 @@ function Item({
         </div>
         <div className="min-w-0 flex-1">
           <div className="flex items-center gap-1.5">
-            <span dir="auto" className="truncate text-sm font-medium" data-testid="conversation-name">
-              {c.contact.name ?? c.contact.phone}
-            </span>
+            <button
+              type="button"
+              onClick={onSelect}
+              aria-current={selected ? 'true' : undefined}
+              className="min-w-0 truncate text-left outline-none after:absolute after:inset-0 after:content-[''] focus-visible:after:ring-2 focus-visible:after:ring-inset focus-visible:after:ring-brand-500"
+            >
+              <span dir="auto" className="text-sm font-medium" data-testid="conversation-name">
+                {c.contact.name ?? c.contact.phone}
+              </span>
+            </button>
             <span className="rounded bg-slate-100 px-1 text-[10px] font-semibold uppercase text-slate-500" title="Conversation language">
               {c.language}
             </span>
@@ -95,11 +100,8 @@ function Item({
             <button
               type="button"
               disabled={accepting}
-              onClick={(e) => {
-                e.stopPropagation();
-                onAccept();
-              }}
-              className="mt-1.5 rounded-md bg-brand-600 px-3 py-1 text-xs font-medium text-white hover:bg-brand-700 disabled:opacity-60"
+              onClick={onAccept}
+              className="relative z-10 mt-1.5 rounded-md bg-brand-600 px-3 py-1 text-xs font-medium text-white hover:bg-brand-700 disabled:opacity-60"
               data-testid="accept"
             >
               {accepting ? 'Accepting…' : 'Accept'}

@@ -412,6 +412,10 @@ test('keyboard: Alt+↓/↑ moves through the chats in the list’s order, Alt+A
   await expect(page.getByTestId('chat-title')).toHaveText(first);
   await expect(inbox.input()).toBeFocused();
   await page.screenshot({ path: `${shots}/agent-keyboard.png` });
+  // Each row's name is a real button (the Accept beside it is not nested in another button): Tab to it, Enter opens it.
+  await inbox.waiting(second).getByRole('button', { name: second }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('chat-title')).toHaveText(second);
   await inbox.resolveAllMine();
 });
 

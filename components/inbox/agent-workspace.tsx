@@ -402,7 +402,7 @@ export function AgentWorkspace() {
   // reply), Alt+A accepts the open chat when it is waiting.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || !meId) return;
+      if (!e.altKey || e.ctrlKey || e.metaKey || e.shiftKey || !meId || earlierId) return;
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
         const { mine, waiting, others } = listSections(list, meId);
         const order = [...mine, ...waiting, ...others].map((c) => c.id);
@@ -419,7 +419,7 @@ export function AgentWorkspace() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [list, meId, selectedId, selected, queues, accepting, select, accept]);
+  }, [list, meId, selectedId, selected, queues, accepting, select, accept, earlierId]);
 
   if (loadError && !data) {
     return (

@@ -6,7 +6,7 @@ import type { AdminUserDto } from '@/lib/admin/users';
 import { EmptyState } from '@/components/ui/app-shell';
 import { Badge, Button, Field, Notice, inputClass } from '@/components/ui/form';
 import { Modal } from '@/components/ui/modal';
-import { api, ApiError, useList, useSubmit } from './api';
+import { api, useList, useSubmit } from './api';
 
 const RULES = { offer_all: 'Offer to all', least_busy: 'Assign to least busy' } as const;
 
@@ -112,7 +112,7 @@ function QueueForm({ queue, users, onDone }: { queue: QueueDto | null; users: Ad
   const [completion, setCompletion] = useState(queue?.completionTimeoutMinutes?.toString() ?? '');
   const [accept, setAccept] = useState(queue?.acceptTimeoutSeconds?.toString() ?? '');
   const [members, setMembers] = useState<string[]>(queue?.memberIds ?? []);
-  const { busy, running, error, errors, run, setError } = useSubmit(onDone);
+  const { busy, running, error, errors, run } = useSubmit(onDone);
   const candidates = users.filter((u) => u.role !== 'admin' && (u.active || members.includes(u.id)));
   const num = (s: string) => (s.trim() === '' ? null : Number(s));
 
@@ -122,14 +122,9 @@ function QueueForm({ queue, users, onDone }: { queue: QueueDto | null; users: Ad
     void run(() => (queue ? api(`/api/v1/queues/${queue.id}`, { method: 'PATCH', json }) : api('/api/v1/queues', { method: 'POST', json })));
   }
 
-  async function remove() {
+  function remove() {
     if (!queue || !window.confirm(`Delete the queue "${queue.name}"?`)) return;
-    try {
-      await api(`/api/v1/queues/${queue.id}`, { method: 'DELETE' });
-      onDone();
-    } catch (err) {
-      setError((err as ApiError).message);
-    }
+    void run(() => api(`/api/v1/queues/${queue.id}`, { method: 'DELETE' }), 'delete');
   }
 
   return (
@@ -190,8 +185,8 @@ function QueueForm({ queue, users, onDone }: { queue: QueueDto | null; users: Ad
           {running === 'save' ? 'Saving…' : queue ? 'Save changes' : 'Create queue'}
         </Button>
         {queue && (
-          <Button variant="danger" className="ml-auto" onClick={() => void remove()}>
-            Delete
+          <Button variant="danger" className="ml-auto" disabled={busy} onClick={remove} data-testid="queue-delete">
+            {running === 'delete' ? 'Deleting…' : 'Delete'}
           </Button>
         )}
       </div>

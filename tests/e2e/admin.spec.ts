@@ -146,6 +146,21 @@ test.describe('admin console', () => {
     await page.screenshot({ path: shots('queues-long-name'), fullPage: true });
   });
 
+  test('a queue that channels feed cannot be deleted: the admin is told why, and nothing changes', async ({ loginAs }) => {
+    const page = await loginAs('admin');
+    const settings = new SettingsPage(page);
+    await settings.goto('queues');
+    const support = page.locator('article', { has: page.getByRole('heading', { name: 'Support', exact: true }) });
+    await support.getByRole('button', { name: 'Edit' }).click();
+    const dialog = settings.dialog('queue');
+    page.once('dialog', (d) => void d.accept());
+    await dialog.getByTestId('queue-delete').click();
+    await expect(dialog).toContainText('feed this queue. Point them at another queue first.');
+    await expect(dialog.getByTestId('queue-delete')).toHaveText('Delete');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(page.getByRole('heading', { name: 'Support', exact: true })).toBeVisible();
+  });
+
   test('deleting a quick reply says "Deleting…" on its own button while it runs, then it is gone', async ({ loginAs }) => {
     const page = await loginAs('admin');
     const shortcut = `borrar${suffix}`.toLowerCase();

@@ -438,6 +438,7 @@ export function AgentWorkspace() {
   }
 
   const canWrite = !!selected && selected.status === 'active' && (selected.assigneeId === meId || !isAgent);
+  const selectedOffer = selected ? offerExpiry(selected, meId, queues) : undefined;
   const readOnlyReason = !selected
     ? ''
     : selected.status === 'waiting'
@@ -532,7 +533,7 @@ export function AgentWorkspace() {
                   {selected.contact.phone} · {selected.status === 'waiting' ? 'waiting' : selected.status}
                   {channel?.environment === 'sandbox' && ' · sandbox'}
                 </div>
-                {offerExpiry(selected, meId, queues) !== undefined && <OfferNote expiresAt={offerExpiry(selected, meId, queues)!} long />}
+                {selectedOffer !== undefined && <OfferNote expiresAt={selectedOffer} long />}
               </div>
               {selected.status === 'waiting' && (
                 <button

@@ -16,11 +16,14 @@ function e2eDatabaseUrl(): string | null {
 
 test.describe.configure({ mode: 'serial' });
 
-type LoginAs = (who: 'agent' | 'supervisor') => Promise<Page>;
+type LoginAs = (who: 'agent' | 'agente' | 'supervisor') => Promise<Page>;
 
-/** Alex Agent's inbox, available and without the chats of earlier tests; the supervisor's simulator plays the customers. */
-async function readyAgent(loginAs: LoginAs): Promise<{ page: Page; sim: SimulatorApi; inbox: InboxPage }> {
-  const page = await loginAs('agent');
+/**
+ * An agent's inbox (Alex's unless `who` says Lucía's), available and without the chats of earlier
+ * tests; the supervisor's simulator plays the customers.
+ */
+async function readyAgent(loginAs: LoginAs, who: 'agent' | 'agente' = 'agent'): Promise<{ page: Page; sim: SimulatorApi; inbox: InboxPage }> {
+  const page = await loginAs(who);
   const supervisor = await loginAs('supervisor');
   const sim = new SimulatorApi(supervisor.request);
   const inbox = new InboxPage(page);
@@ -420,14 +423,8 @@ test('keyboard: Alt+↓/↑ moves through the chats in the list’s order, Alt+A
 });
 
 test('a chat offered to the agent (least busy) says so, with the time left to accept before it moves on', async ({ loginAs }) => {
-  const page = await loginAs('agente');
-  const admin = await loginAs('admin');
-  const inbox = new InboxPage(page);
-  await inbox.resolveAllMine();
-  await inbox.goto();
-  await inbox.setPresence('available');
+  const { page, sim, inbox } = await readyAgent(loginAs, 'agente');
   const name = `Chien-Shiung Wu ${run}`;
-  const sim = new SimulatorApi(admin.request);
   const channel = await sim.channel('es');
   await sim.send(channel.id, { from: randomCustomer('+3461'), profileName: name, text: '¿Me ayudan con una factura?' });
 
@@ -469,11 +466,7 @@ test('a returning customer: the agent reads an earlier chat another agent handle
   await alex.setPresence('away');
 
   // She writes again; Lucía takes it.
-  const page = await loginAs('agente');
-  const lucia = new InboxPage(page);
-  await lucia.resolveAllMine();
-  await lucia.goto();
-  await lucia.setPresence('available');
+  const { page, inbox: lucia } = await readyAgent(loginAs, 'agente');
   await sim.send(channel.id, { from: customer, profileName: name, text: 'Hello again, one more question' });
   await lucia.accept(name);
   const earlier = page.getByTestId('earlier-conversations').getByRole('button');

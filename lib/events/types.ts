@@ -8,6 +8,8 @@ export const EVENT = {
   messageUpdated: 'message.updated',
   queueUpdated: 'queue.updated',
   agentUpdated: 'agent.updated',
+  /** A user's sessions, tokens, role or active flag changed: realtime re-checks their sockets. */
+  accessChanged: 'access.changed',
 } as const;
 
 export type EventType = (typeof EVENT)[keyof typeof EVENT];
@@ -32,7 +34,17 @@ export type DomainEvent =
   | { type: 'message.created'; audience: Audience; data: { conversationId: string; message: MessageDto } }
   | { type: 'message.updated'; audience: Audience; data: { conversationId: string; message: MessageDto } }
   | { type: 'queue.updated'; audience: Audience; data: { queueId: string; [k: string]: unknown } }
-  | { type: 'agent.updated'; audience: Audience; data: { agentId: string; [k: string]: unknown } };
+  | { type: 'agent.updated'; audience: Audience; data: { agentId: string; [k: string]: unknown } }
+  | { type: 'access.changed'; audience: Audience; data: { userId: string; reason: AccessChangeReason } };
+
+export type AccessChangeReason =
+  | 'signed_out'
+  | 'password_changed'
+  | 'deactivated'
+  | 'role_changed'
+  | 'token_revoked'
+  | 'session_revoked'
+  | 'queues_changed';
 
 /** An event as stored in the outbox and pushed: `eventId` increases. */
 export type PublishedEvent = DomainEvent & { eventId: number; createdAt: string };

@@ -5,6 +5,7 @@ import { startRuntime, type Runtime } from './lib/bootstrap';
 import { attachRealtime, closeRealtime } from './lib/realtime/server';
 import { logger } from './lib/logger';
 import { handleTwilioWebhook } from './lib/channels/webhook-http';
+import { frontDoor } from './lib/security/front-door';
 
 // When whatever reads this process's output goes away (a closed pipe: `npm start | head`, a log
 // shipper that died), a write fails with EPIPE. Unheard, that error reaches Next.js's
@@ -42,6 +43,8 @@ async function main() {
   const handle = app.getRequestHandler();
 
   const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // Cross-origin writes, oversized bodies and security headers: one rule for every route.
+    if (frontDoor(req, res)) return;
     // Twilio's webhooks skip the App Router (lib/channels/webhook-http.ts says why).
     if (handleTwilioWebhook(req, res)) return;
     // Pages read this to send an unauthenticated visitor back where they were after login.
@@ -61,6 +64,13 @@ async function main() {
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, dev, driver: runtime.db.kind, ms: Date.now() - started }, 'Parley is listening');
   console.log(`\n  Parley is ready at ${config.publicUrl} (${runtime.db.kind === 'pglite' ? `embedded database in ${config.dataDir}` : 'Postgres'})`);
+  if (config.embedded && !config.loopbackOnly) {
+    console.warn(
+      `\n  !! HOST=${config.host}: this embedded demo is reachable from your network. Its logins are in the README:\n` +
+        '  !! change their passwords (Settings → Users) before anyone else can reach this machine. The login page hides\n' +
+        '  !! them and the simulator needs a login. Leave HOST unset to answer on this machine only.',
+    );
+  }
   if (runtime.demo.logins.length) {
     console.log(runtime.demo.seeded ? '  Demo data created. Logins:' : '  Demo logins (unless changed since):');
     for (const l of runtime.demo.logins) console.log(`    ${l.role.padEnd(10)} ${l.email.padEnd(26)} ${l.password}`);

@@ -1,4 +1,5 @@
 import { AppError } from '@/lib/errors';
+import { readJsonBody } from '@/lib/http';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -13,11 +14,10 @@ export async function idParam(ctx: IdContext, what: string): Promise<string> {
 
 /** The JSON body when there is one (an optional body), else `{}`. */
 export async function optionalJson(req: Request): Promise<unknown> {
-  const text = await req.text();
-  if (!text.trim()) return {};
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new AppError('bad_request:The body is not valid JSON.');
+  const declared = req.headers.get('content-type');
+  if (!declared && Number(req.headers.get('content-length') ?? 0) === 0) {
+    await req.text();
+    return {};
   }
+  return (await readJsonBody(req)) ?? {};
 }

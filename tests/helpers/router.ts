@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NextRequest } from 'next/server';
 import { handleTwilioWebhook } from '@/lib/channels/webhook-http';
+import { frontDoor } from '@/lib/security/front-door';
 
 type Route = { pattern: RegExp; keys: { name: string; catchAll: boolean }[]; file: string; score: number };
 
@@ -49,7 +50,8 @@ export function createRouteHandler(routes: Route[], baseUrl: () => string) {
   // Route modules are loaded once, as Next.js does, not on every request.
   const modules = new Map<string, Promise<Record<string, unknown>>>();
   return async (req: IncomingMessage, res: ServerResponse) => {
-    // As server.ts does: Twilio's webhooks are served before the App Router.
+    // As server.ts does: the front door first, then Twilio's webhooks before the App Router.
+    if (frontDoor(req, res)) return;
     if (handleTwilioWebhook(req, res)) return;
     const url = new URL(req.url ?? '/', baseUrl());
     const match = routes
@@ -72,7 +74,11 @@ export function createRouteHandler(routes: Route[], baseUrl: () => string) {
       return;
     }
     const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    try {
+      for await (const c of req) chunks.push(c as Buffer);
+    } catch {
+      return; // the front door cut an oversized body off and has answered
+    }
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) {
       if (Array.isArray(v)) v.forEach((x) => headers.append(k, x));

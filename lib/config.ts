@@ -11,7 +11,8 @@ const url = (name: string) =>
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number({ message: 'must be a number' }).int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: z.string().min(1).optional(),
+  TRUST_PROXY: bool.default(false),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z
     .string()
@@ -43,6 +44,10 @@ export type Config = {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
+  /** HOST was left unset or names a loopback address: nobody else on the network can reach Parley. */
+  loopbackOnly: boolean;
+  /** Read the client's address from X-Forwarded-For (only behind a proxy that sets it). */
+  trustProxy: boolean;
   dataDir: string;
   databaseUrl?: string;
   embedded: boolean;
@@ -89,11 +94,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const embedded = !e.DATABASE_URL;
+  // The embedded default is a demo on someone's laptop, with printed passwords: it answers only on
+  // this machine unless HOST says otherwise. With DATABASE_URL it is a deployment: every interface.
+  const host = e.HOST ?? (embedded ? '127.0.0.1' : '0.0.0.0');
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
   return {
     env: e.NODE_ENV,
     port: e.PORT,
-    host: e.HOST,
+    host,
+    loopbackOnly: isLoopback(host),
+    trustProxy: e.TRUST_PROXY,
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     embedded,
@@ -114,6 +124,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .filter(Boolean),
     presenceGraceSeconds: e.PRESENCE_GRACE_SECONDS,
   };
+}
+
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
 let cached: Config | undefined;

@@ -5,7 +5,7 @@ import { AppShell } from '@/components/ui/app-shell';
 import { getPageActor, requirePageArea } from '@/lib/auth/page';
 import { canAccess } from '@/lib/auth/roles';
 import { getConfig } from '@/lib/config';
-import { listSimulatorChannelDtos } from '@/lib/simulator/access';
+import { listSimulatorChannelDtos, openDemo } from '@/lib/simulator/access';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Simulator · Parley' };
@@ -13,8 +13,8 @@ export const metadata = { title: 'Simulator · Parley' };
 export default async function SimulatorPage() {
   const config = getConfig();
   if (!config.simulatorEnabled) notFound();
-  // Embedded (demo) mode: open to anyone who can reach the server, from the login page; otherwise admins and supervisors.
-  const actor = config.embedded ? await getPageActor() : await requirePageArea('simulator');
+  // The embedded demo on loopback: open from the login page; otherwise admins and supervisors.
+  const actor = openDemo() ? await getPageActor() : await requirePageArea('simulator');
   const channels = await listSimulatorChannelDtos();
   const app = <SimulatorLoader channels={channels} />;
   if (actor && canAccess(actor.role, 'simulator')) {

@@ -14,13 +14,20 @@ export function assertSimulatorEnabled(): void {
 }
 
 /**
- * The customer's side of the simulator: admins and supervisors; in embedded (demo) mode anyone who
- * can reach the server, the way the demo's login page offers it without signing in.
+ * The customer's side of the simulator: admins and supervisors. The embedded demo listening on
+ * loopback only (its default) opens it without signing in, the way its login page offers it: only
+ * someone at this machine can reach it. Open to the network (HOST=0.0.0.0), it needs a login.
  */
 export async function requireSimulatorAccess(req: Request): Promise<Actor | null> {
   assertSimulatorEnabled();
-  if (getConfig().embedded) return null;
+  if (openDemo()) return null;
   return requireActor(req, 'simulator');
+}
+
+/** The embedded demo on loopback: the one setting in which demo logins and the simulator are open. */
+export function openDemo(): boolean {
+  const c = getConfig();
+  return c.embedded && c.loopbackOnly;
 }
 
 /** An active simulator channel, or 404 (a Twilio channel is never driven by the simulator). */

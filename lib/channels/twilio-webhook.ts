@@ -2,6 +2,7 @@ import type { Db } from '@/db/client';
 import type { Channel } from '@/db/schema';
 import { getChannelById } from '@/db/queries/channels';
 import { AppError, onceMoreIfDatabaseDown } from '@/lib/errors';
+import { withoutNul } from '@/lib/http';
 import { logger } from '@/lib/logger';
 import { isValidTwilioSignature } from './twilio-signature';
 
@@ -50,12 +51,17 @@ export async function requireWebhookChannel(db: Db, channelId: string): Promise<
   return channel;
 }
 
-/** 404 for an unknown channel, 403 unless Twilio (or the simulator) signed exactly this URL and these parameters. */
+/**
+ * 404 for an unknown channel, 403 unless Twilio (or the simulator) signed exactly this URL and these
+ * parameters. Once verified, the parameters are made storable: a NUL character (which Postgres text
+ * and jsonb cannot hold, so the whole webhook would fail and Twilio would drop the message) is removed.
+ */
 export async function verifyTwilioWebhook(db: Db, request: TwilioWebhookRequest): Promise<Channel> {
   const channel = await requireWebhookChannel(db, request.channelId);
   if (!isValidTwilioSignature(channel, request)) {
-    logger.warn({ channelId: channel.id, url: request.url, signed: !!request.signature }, 'webhook signature refused');
+    logger.warn({ channelId: channel.id, signed: !!request.signature }, 'webhook signature refused');
     throw new AppError('forbidden:The X-Twilio-Signature does not match this request.');
   }
+  request.params = withoutNul(request.params);
   return channel;
 }

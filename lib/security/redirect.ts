@@ -8,7 +8,6 @@ const BASE = 'http://parley.invalid';
  */
 export function safeNextPath(next: string | null | undefined): string | null {
   if (!next || !next.startsWith('/') || next.length > 2000) return null;
-  // eslint-disable-next-line no-control-regex
   if (/[\\\u0000-\u001f\u007f]/.test(next)) return null;
   let url: URL;
   try {

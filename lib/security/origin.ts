@@ -22,11 +22,9 @@ function ownOrigins(get: HeaderGetter, publicUrl: string): Set<string> {
   const own = new Set<string>();
   const pub = originOf(publicUrl);
   if (pub) own.add(pub);
+  // The Host the browser asked for, with PUBLIC_URL's scheme (Parley sits behind TLS there, or not).
   const host = get('host');
-  if (host) {
-    own.add(`http://${host}`);
-    own.add(`https://${host}`);
-  }
+  if (host) own.add(`${publicUrl.startsWith('https:') ? 'https' : 'http'}://${host.toLowerCase()}`);
   return own;
 }
 

@@ -140,7 +140,7 @@ function UserForm({ user, queues, isSelf, onDone }: { user: AdminUserDto | null;
         <Field id="user-max" label="Max chats at once" error={errors.maxChats} hint="The routing never gives this agent more.">
           <input id="user-max" type="number" min={1} max={50} className={inputClass} value={v.maxChats} onChange={(e) => setV({ ...v, maxChats: e.target.value })} aria-invalid={!!errors.maxChats} />
         </Field>
-        <Field id="user-password" label={user ? 'New password' : 'Password'} error={errors.password} hint={user ? 'Leave empty to keep the current password.' : 'At least 8 characters. Tell the user; they can sign in at once.'}>
+        <Field id="user-password" label={user ? 'New password' : 'Password'} error={errors.password} hint={user ? 'Leave empty to keep the current password. A new one signs them out everywhere.' : 'At least 8 characters. Tell the user; they can sign in at once.'}>
           <input id="user-password" type="password" className={inputClass} value={v.password} onChange={(e) => setV({ ...v, password: e.target.value })} aria-invalid={!!errors.password} autoComplete="new-password" />
         </Field>
       </div>

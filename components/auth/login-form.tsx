@@ -27,7 +27,7 @@ export function LoginForm({ next, demo }: { next: string | null; demo: { email: 
       if (!res || res.error) {
         // Throttled sign-in (lib/auth/options.ts): the server's own words, with how long to wait.
         if (res?.error?.startsWith(RATE_LIMITED)) setError(res.error.slice(RATE_LIMITED.length));
-        else setError(res?.status === 401 || res?.error === 'CredentialsSignin' ? 'Wrong email or password.' : 'Could not sign in. Try again in a moment.');
+        else setError(res?.error === 'CredentialsSignin' ? 'Wrong email or password.' : 'Could not sign in. Try again in a moment.');
         return;
       }
       const me = await fetch('/api/v1/me').then((r) => (r.ok ? r.json() : null));

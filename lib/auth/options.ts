@@ -27,9 +27,10 @@ export function getAuthOptions(): NextAuthOptions {
           try {
             user = await signInWithPassword({ email: credentials.email, password: credentials.password, ip });
           } catch (err) {
-            // next-auth hands an error's message to the form as `error`.
+            // next-auth hands an error's message to the form as `error` (in the redirect URL): only ours.
             if (err instanceof AppError && err.code === 'rate_limited') throw new Error(RATE_LIMITED_PREFIX + err.message);
-            throw err;
+            logger.error({ err }, 'sign-in failed');
+            throw new Error('unavailable');
           }
           if (!user) return null;
           const userAgent = typeof headers['user-agent'] === 'string' ? headers['user-agent'] : null;

@@ -3,6 +3,13 @@ import type { Db } from '../client';
 import { executePrepared } from '../client';
 import { sessions, type Session } from '../schema';
 
+/** Forgets a user's sessions that ended (expired or revoked) over 30 days ago. */
+export async function deleteOldSessions(db: Db, { userId }: { userId: string }): Promise<void> {
+  await db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), sql`coalesce(${sessions.revokedAt}, ${sessions.expiresAt}) < now() - interval '30 days'`));
+}
+
 export async function insertSession(
   db: Db,
   values: { userId: string; expiresAt: Date; userAgent?: string | null; ip?: string | null },

@@ -1,6 +1,6 @@
 import { getDb, type Db } from '@/db/client';
 import { revokeUserApiTokens } from '@/db/queries/api-tokens';
-import { getSessionById, insertSession, listLiveSessions, revokeSessionRow, revokeUserSessions } from '@/db/queries/sessions';
+import { deleteOldSessions, getSessionById, insertSession, listLiveSessions, revokeSessionRow, revokeUserSessions } from '@/db/queries/sessions';
 import { getUserById } from '@/db/queries/users';
 import type { Session } from '@/db/schema';
 import { writeAudit } from '@/lib/audit';
@@ -21,6 +21,7 @@ export async function startSession(
   { userId, userAgent, ip }: { userId: string; userAgent?: string | null; ip?: string | null },
   db: Db = getDb(),
 ): Promise<Session> {
+  await deleteOldSessions(db, { userId });
   return insertSession(db, {
     userId,
     expiresAt: new Date(Date.now() + SESSION_MAX_AGE * 1000),

@@ -87,30 +87,33 @@ export async function throttleLogin<T>(
 ): Promise<T | null> {
   const { byRule } = limitersFor(db);
   const keys = keysFor(email, ip);
+  // Without a known address (no front door set it) every caller would share one address bucket,
+  // and one stranger could lock everyone out for an hour: then only the account rules apply.
+  const rules = ip === 'unknown' ? RULES.filter((r) => r !== 'address') : RULES;
 
-  const states = await Promise.all(RULES.map((r) => byRule[r].get(keys[r])));
-  const waits = states.map((s, i) => (s && s.consumedPoints > LOGIN_THROTTLE[RULES[i]!].failures ? s.msBeforeNext : 0));
+  const states = await Promise.all(rules.map((r) => byRule[r].get(keys[r])));
+  const waits = states.map((s, i) => (s && s.consumedPoints > LOGIN_THROTTLE[rules[i]!].failures ? s.msBeforeNext : 0));
   if (Math.max(...waits) > 0) throw rateLimitedError(Math.max(...waits));
 
   // Count the attempt before checking it: parallel guesses cannot all slip past the check above.
-  const counted = await Promise.allSettled(RULES.map((r) => byRule[r].consume(keys[r])));
+  const counted = await Promise.allSettled(rules.map((r) => byRule[r].consume(keys[r])));
   const refused = counted.filter((c) => c.status === 'rejected').map((c) => (c as PromiseRejectedResult).reason as unknown);
   if (refused.length) {
     const broken = refused.find((e) => !isLimiterRes(e));
     if (broken) throw broken;
     // Over a limit (the limiter has started its block): this attempt is refused unchecked, and the
     // rules it did not cross get their point back.
-    await Promise.all(RULES.map((r, i) => (counted[i]!.status === 'fulfilled' ? byRule[r].reward(keys[r]) : null)));
+    await Promise.all(rules.map((r, i) => (counted[i]!.status === 'fulfilled' ? byRule[r].reward(keys[r]) : null)));
     throw rateLimitedError(Math.max(...refused.map((e) => (e as RateLimiterRes).msBeforeNext)));
   }
 
   const user = await verify();
   if (user) {
-    await Promise.all([byRule.pair.delete(keys.pair), byRule.account.delete(keys.account), byRule.address.reward(keys.address)]);
+    await Promise.all([byRule.pair.delete(keys.pair), byRule.account.delete(keys.account), rules.includes('address') ? byRule.address.reward(keys.address) : null]);
     return user;
   }
   // The failure that reaches a limit starts its block now, and says so.
-  const reached = RULES.filter((r, i) => (counted[i] as PromiseFulfilledResult<RateLimiterRes>).value.consumedPoints >= LOGIN_THROTTLE[r].failures);
+  const reached = rules.filter((r, i) => (counted[i] as PromiseFulfilledResult<RateLimiterRes>).value.consumedPoints >= LOGIN_THROTTLE[r].failures);
   if (reached.length) {
     const scale = getConfig().loginBlockScale;
     await Promise.all(reached.map((r) => byRule[r].block(keys[r], LOGIN_THROTTLE[r].blockSeconds * scale)));

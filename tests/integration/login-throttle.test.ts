@@ -89,6 +89,15 @@ describe('password guessing on POST /api/v1/auth/token', () => {
     expect((await login(u.email, u.password, '203.0.113.78')).status).toBe(201);
   }, 180_000);
 
+  it('without a known address (no front door), one stranger’s failures do not lock everyone out', async () => {
+    const u = await app.createUser({ role: 'agent', email: 'nobody-knows-where@example.test' });
+    const noAddress = (email: string, password: string) => app.fetch('/api/v1/auth/token', { method: 'POST', json: { email, password } }).then((r) => r.status);
+    const answers: number[] = [];
+    for (let i = 0; i < LOGIN_THROTTLE.address.failures + 2; i++) answers.push(await noAddress(`stranger-${i}@example.test`, 'guess'));
+    expect(answers.every((s) => s === 401)).toBe(true);
+    expect(await noAddress(u.email, u.password)).toBe(201);
+  }, 180_000);
+
   it('does not tell an unknown email from a known one', async () => {
     const u = await app.createUser({ role: 'agent', email: 'known@example.test' });
     const known: Answer[] = [];

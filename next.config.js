@@ -13,6 +13,8 @@ const nextConfig = {
     'twilio',
     'pino',
     'file-type',
+    // Its Drizzle store imports drizzle-orm at run time by a computed name, which a bundle cannot follow.
+    'rate-limiter-flexible',
   ],
   experimental: { authInterrupts: true },
   // `npm run typecheck` (tsc over app, lib, db and tests) runs in CI; the build does not repeat it.

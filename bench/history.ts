@@ -185,7 +185,7 @@ async function main() {
       console.log(s.name.padEnd(46), pct(times, 50).toFixed(1).padStart(8), pct(times, 95).toFixed(1).padStart(8), String(Math.round(rows / RUNS)).padStart(6));
     }
 
-    const actor = { id: agents[0]!, email: 'bench@bench.test', name: 'Bench', role: 'supervisor' as const, via: 'token' as const };
+    const actor = { id: agents[0]!, email: 'bench@bench.test', name: 'Bench', role: 'supervisor' as const, via: 'token' as const, credentialId: 'bench' };
     for (const [label, filter] of [
       ['one month, all conversations', month(2)],
       ['one month, word "refund"', { ...month(3), q: 'refund' }],

@@ -328,20 +328,58 @@ export const quickReplies = pgTable(
 );
 export type QuickReply = InferSelectModel<typeof quickReplies>;
 
-export const apiTokens = pgTable('api_tokens', {
-  id: uuid().primaryKey().defaultRandom(),
-  userId: uuid()
-    .notNull()
-    .references(() => users.id, { onDelete: 'cascade' }),
-  name: text().notNull(),
-  // sha256 of the token; the token itself is shown once and never stored.
-  tokenHash: text().notNull().unique(),
-  lastUsedAt: timestamp({ withTimezone: true }),
-  expiresAt: timestamp({ withTimezone: true }),
-  revokedAt: timestamp({ withTimezone: true }),
-  createdAt: createdAt(),
-});
+// login: made by POST /api/v1/auth/token with a password (ends with a password change);
+// integration: made by an admin in Settings → API tokens (survives a password reset).
+export const apiTokenKindEnum = pgEnum('api_token_kind', ['login', 'integration']);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text().notNull(),
+    kind: apiTokenKindEnum().notNull().default('integration'),
+    // sha256 of the token; the token itself is shown once and never stored.
+    tokenHash: text().notNull().unique(),
+    lastUsedAt: timestamp({ withTimezone: true }),
+    expiresAt: timestamp({ withTimezone: true }),
+    revokedAt: timestamp({ withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('api_tokens_user_idx').on(t.userId)],
+);
 export type ApiToken = InferSelectModel<typeof apiTokens>;
+
+// A signed-in browser: the session JWT carries this row's id, so signing out, a password change
+// or "sign out everywhere" ends it on the server, not only in the browser.
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    revokedAt: timestamp({ withTimezone: true }),
+    // For the admin's list only ("Chrome on Windows, 203.0.113.7"); never used to decide access.
+    userAgent: text(),
+    ip: text(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+export type Session = InferSelectModel<typeof sessions>;
+
+// Sign-in throttle counters (rate-limiter-flexible's Drizzle store: key, points, expire).
+// Keys are hashes of the email and/or address; rows expire and are swept by the limiter.
+export const rateLimits = pgTable('rate_limits', {
+  key: text().primaryKey(),
+  points: integer().notNull().default(0),
+  expire: timestamp({ withTimezone: true }),
+});
 
 export const auditLog = pgTable(
   'audit_log',

@@ -38,6 +38,7 @@ const envSchema = z.object({
   TWILIO_CONTENT_BASE_URL: url('TWILIO_CONTENT_BASE_URL').default('https://content.twilio.com'),
   TWILIO_MEDIA_HOSTS: z.string().default('api.twilio.com'),
   PRESENCE_GRACE_SECONDS: z.coerce.number().int().min(0).default(60),
+  LOGIN_BLOCK_SCALE: z.coerce.number({ message: 'must be a number' }).positive('must be above 0').max(1, 'must be at most 1').default(1),
 });
 
 export type Config = {
@@ -66,6 +67,8 @@ export type Config = {
   twilioContentBaseUrl: string;
   twilioMediaHosts: string[];
   presenceGraceSeconds: number;
+  /** Multiplies the sign-in throttle's block times (tests shorten them; 1 in production). */
+  loginBlockScale: number;
 };
 
 export class ConfigError extends Error {
@@ -123,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
     presenceGraceSeconds: e.PRESENCE_GRACE_SECONDS,
+    loginBlockScale: e.LOGIN_BLOCK_SCALE,
   };
 }
 

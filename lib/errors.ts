@@ -20,8 +20,10 @@ export class AppError extends Error {
   readonly code: string;
   readonly status: number;
   readonly details?: unknown;
+  /** Extra response headers (e.g. Retry-After with rate_limited). */
+  readonly headers?: Record<string, string>;
 
-  constructor(codeAndMessage: string, options: { status?: number; details?: unknown } = {}) {
+  constructor(codeAndMessage: string, options: { status?: number; details?: unknown; headers?: Record<string, string> } = {}) {
     const i = codeAndMessage.indexOf(':');
     const code = i === -1 ? codeAndMessage : codeAndMessage.slice(0, i);
     const message = i === -1 ? code.replace(/_/g, ' ') : codeAndMessage.slice(i + 1);
@@ -30,12 +32,13 @@ export class AppError extends Error {
     this.code = code;
     this.status = options.status ?? statusByCode[code] ?? 400;
     this.details = options.details;
+    this.headers = options.headers;
   }
 
   toResponse(): Response {
     return Response.json(
       { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } },
-      { status: this.status },
+      { status: this.status, headers: this.headers },
     );
   }
 }

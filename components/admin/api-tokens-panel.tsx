@@ -30,7 +30,8 @@ export function ApiTokensPanel({ publicUrl }: { publicUrl: string }) {
   }
 
   async function revoke(t: ApiTokenDto) {
-    if (!window.confirm(`Revoke "${t.name}"? Integrations using it stop working at once.`)) return;
+    const what = t.kind === 'login' ? `${t.user.name}'s password-login token` : `"${t.name}"`;
+    if (!window.confirm(`Revoke ${what}? Whatever uses it stops working at once.`)) return;
     try {
       await api(`/api/v1/api-tokens/${t.id}`, { method: 'DELETE' });
       void tokens.reload();
@@ -46,6 +47,10 @@ export function ApiTokensPanel({ publicUrl }: { publicUrl: string }) {
         <p className="text-sm text-slate-600">
           For integrations: send <code className="font-mono">Authorization: Bearer &lt;token&gt;</code> to <code className="font-mono">{publicUrl}/api/v1/…</code>. A
           token acts as you, with your role.
+        </p>
+        <p className="mt-1 text-sm text-slate-600">
+          The list also shows <em>password-login</em> tokens that people got by signing in to the API with their password; those end when their password
+          changes. Integration tokens made here keep working through a password reset until you revoke them.
         </p>
       </div>
       <form onSubmit={create} noValidate className="flex flex-wrap items-start gap-3 rounded-lg border border-slate-200 bg-white p-4" data-testid="api-token-form">
@@ -85,6 +90,7 @@ export function ApiTokensPanel({ publicUrl }: { publicUrl: string }) {
             <thead className="bg-slate-50 text-left text-xs font-semibold tracking-wide text-slate-500 uppercase">
               <tr>
                 <th className="px-4 py-2">Name</th>
+                <th className="px-4 py-2">Kind</th>
                 <th className="px-4 py-2">Acts as</th>
                 <th className="px-4 py-2">Created</th>
                 <th className="px-4 py-2">Last used</th>
@@ -95,9 +101,17 @@ export function ApiTokensPanel({ publicUrl }: { publicUrl: string }) {
             </thead>
             <tbody className="divide-y divide-slate-100">
               {tokens.items.map((t) => (
-                <tr key={t.id} data-testid={`api-token-row-${t.name}`} className={t.status === 'active' ? '' : 'text-slate-400'}>
+                <tr
+                  key={t.id}
+                  data-testid={t.kind === 'login' ? `api-token-row-login-${t.user.email}` : `api-token-row-${t.name}`}
+                  data-status={t.status}
+                  className={t.status === 'active' ? '' : 'text-slate-400'}
+                >
                   <td className="max-w-[14rem] truncate px-4 py-2 font-medium" title={t.name}>
                     {t.name}
+                  </td>
+                  <td className="px-4 py-2 whitespace-nowrap">
+                    <Badge tone={t.kind === 'login' ? 'blue' : 'violet'}>{t.kind === 'login' ? 'Password login' : 'Integration'}</Badge>
                   </td>
                   <td className="max-w-[12rem] truncate px-4 py-2" title={t.user.email}>
                     {t.user.name}
@@ -110,7 +124,7 @@ export function ApiTokensPanel({ publicUrl }: { publicUrl: string }) {
                   </td>
                   <td className="px-4 py-2 text-right">
                     {t.status === 'active' && (
-                      <Button variant="danger" onClick={() => void revoke(t)} data-testid="api-token-revoke">
+                      <Button variant="danger" onClick={() => void revoke(t)} data-testid="api-token-revoke" aria-label={`Revoke ${t.kind === 'login' ? `${t.user.name}'s password-login token` : t.name}`}>
                         Revoke
                       </Button>
                     )}

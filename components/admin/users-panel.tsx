@@ -3,9 +3,10 @@
 import { useState } from 'react';
 import type { QueueDto } from '@/lib/admin/queues';
 import type { AdminUserDto } from '@/lib/admin/users';
+import type { SessionDto } from '@/lib/auth/sessions';
 import { Badge, Button, Field, Notice, inputClass } from '@/components/ui/form';
 import { Modal } from '@/components/ui/modal';
-import { api, LANGUAGE_NAMES, useList, useSubmit } from './api';
+import { api, ApiError, LANGUAGE_NAMES, useList, useSubmit } from './api';
 
 export function UsersPanel({ currentUserId }: { currentUserId: string }) {
   const users = useList<AdminUserDto>('/api/v1/users');
@@ -81,6 +82,7 @@ export function UsersPanel({ currentUserId }: { currentUserId: string }) {
               setEditing(null);
             }}
           />
+          {editing !== 'new' && <UserSessions user={editing} isSelf={editing.id === currentUserId} />}
         </Modal>
       )}
     </section>
@@ -138,7 +140,7 @@ function UserForm({ user, queues, isSelf, onDone }: { user: AdminUserDto | null;
         <Field id="user-max" label="Max chats at once" error={errors.maxChats} hint="The routing never gives this agent more.">
           <input id="user-max" type="number" min={1} max={50} className={inputClass} value={v.maxChats} onChange={(e) => setV({ ...v, maxChats: e.target.value })} aria-invalid={!!errors.maxChats} />
         </Field>
-        <Field id="user-password" label={user ? 'New password' : 'Password'} error={errors.password} hint={user ? 'Leave empty to keep the current password.' : 'At least 8 characters. Tell the user; they can sign in at once.'}>
+        <Field id="user-password" label={user ? 'New password' : 'Password'} error={errors.password} hint={user ? 'Leave empty to keep the current password. A new one signs them out everywhere.' : 'At least 8 characters. Tell the user; they can sign in at once.'}>
           <input id="user-password" type="password" className={inputClass} value={v.password} onChange={(e) => setV({ ...v, password: e.target.value })} aria-invalid={!!errors.password} autoComplete="new-password" />
         </Field>
       </div>
@@ -187,5 +189,94 @@ function UserForm({ user, queues, isSelf, onDone }: { user: AdminUserDto | null;
         )}
       </div>
     </form>
+  );
+}
+
+const when = (iso: string) => new Date(iso).toLocaleString();
+
+/** "Firefox on Windows" from a user agent, enough to tell one's browsers apart. */
+function deviceOf(ua: string | null): string {
+  if (!ua) return 'Unknown browser';
+  const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox' : /Chrom(e|ium)\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : null;
+  const os = /Windows/.test(ua) ? 'Windows' : /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS' : /Mac OS X/.test(ua) ? 'macOS' : /Linux/.test(ua) ? 'Linux' : null;
+  return browser && os ? `${browser} on ${os}` : browser ?? os ?? ua.slice(0, 40);
+}
+
+/** The user's signed-in browsers, each of which can be ended, and "Sign out everywhere". */
+function UserSessions({ user, isSelf }: { user: AdminUserDto; isSelf: boolean }) {
+  const sessions = useList<SessionDto>(`/api/v1/users/${user.id}/sessions`);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  async function act(key: string, fn: () => Promise<string>) {
+    setBusy(key);
+    setError(null);
+    setDone(null);
+    try {
+      setDone(await fn());
+      void sessions.reload();
+    } catch (err) {
+      setError((err as ApiError).message);
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const end = (s: SessionDto) =>
+    act(s.id, async () => {
+      await api(`/api/v1/users/${user.id}/sessions/${s.id}`, { method: 'DELETE' });
+      return 'That session has ended.';
+    });
+
+  const everywhere = () => {
+    const warning = isSelf ? ' This signs you out too.' : '';
+    if (!window.confirm(`Sign ${user.name} out everywhere? Every browser and every password-login API token of theirs stops working at once; integration tokens keep working.${warning}`)) return;
+    void act('all', async () => {
+      const r = await api<{ sessions: number; loginTokens: number }>(`/api/v1/users/${user.id}/sessions`, { method: 'DELETE' });
+      return `Signed out everywhere: ${r.sessions} ${r.sessions === 1 ? 'session' : 'sessions'} and ${r.loginTokens} login ${r.loginTokens === 1 ? 'token' : 'tokens'} ended.`;
+    });
+  };
+
+  return (
+    <section aria-labelledby="user-sessions-title" className="mt-6 space-y-3 border-t border-slate-200 pt-4" data-testid="user-sessions">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h3 id="user-sessions-title" className="text-sm font-semibold text-slate-800">
+          Signed-in browsers
+        </h3>
+        <Button variant="danger" disabled={busy !== null} onClick={everywhere} data-testid="user-sign-out-everywhere">
+          {busy === 'all' ? 'Signing out…' : 'Sign out everywhere'}
+        </Button>
+      </div>
+      {error && <Notice tone="error">{error}</Notice>}
+      {done && <Notice tone="success" testId="user-sessions-done">{done}</Notice>}
+      {sessions.error && <Notice tone="error">{sessions.error}</Notice>}
+      {sessions.items === null ? (
+        <p className="text-sm text-slate-500">Loading…</p>
+      ) : sessions.items.length === 0 ? (
+        <p className="text-sm text-slate-500" data-testid="user-sessions-empty">
+          Not signed in anywhere.
+        </p>
+      ) : (
+        <ul className="divide-y divide-slate-100 rounded-md border border-slate-200">
+          {sessions.items.map((s) => (
+            <li key={s.id} className="flex flex-wrap items-center justify-between gap-2 px-3 py-2 text-sm" data-testid="user-session">
+              <div className="min-w-0">
+                <div className="truncate font-medium" title={s.userAgent ?? undefined}>
+                  {deviceOf(s.userAgent)}
+                  {s.ip && <span className="font-normal text-slate-500"> · {s.ip}</span>}
+                </div>
+                <div className="text-xs text-slate-500">
+                  Signed in {when(s.createdAt)} · last seen {when(s.lastSeenAt)}
+                </div>
+              </div>
+              <Button variant="secondary" disabled={busy !== null} onClick={() => void end(s)} aria-label={`End session: ${deviceOf(s.userAgent)}, signed in ${when(s.createdAt)}`} data-testid="user-session-end">
+                {busy === s.id ? 'Ending…' : 'End'}
+              </Button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }

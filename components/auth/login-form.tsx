@@ -3,6 +3,8 @@
 import { signIn } from 'next-auth/react';
 import { useEffect, useState } from 'react';
 
+const RATE_LIMITED = 'rate_limited:';
+
 function safeNext(next: string | null): string | null {
   // Only same-site paths: never redirect to another origin after login.
   return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : null;
@@ -23,7 +25,9 @@ export function LoginForm({ next, demo }: { next: string | null; demo: { email: 
     try {
       const res = await signIn('credentials', { email, password, redirect: false });
       if (!res || res.error) {
-        setError(res?.status === 401 || res?.error === 'CredentialsSignin' ? 'Wrong email or password.' : 'Could not sign in. Try again in a moment.');
+        // Throttled sign-in (lib/auth/options.ts): the server's own words, with how long to wait.
+        if (res?.error?.startsWith(RATE_LIMITED)) setError(res.error.slice(RATE_LIMITED.length));
+        else setError(res?.error === 'CredentialsSignin' ? 'Wrong email or password.' : 'Could not sign in. Try again in a moment.');
         return;
       }
       const me = await fetch('/api/v1/me').then((r) => (r.ok ? r.json() : null));

@@ -4,14 +4,14 @@ import { apiTokens, users, type ApiToken, type User } from '../schema';
 
 export async function insertApiToken(
   db: Db,
-  values: { userId: string; name: string; tokenHash: string; expiresAt?: Date | null },
+  values: { userId: string; name: string; kind?: ApiToken['kind']; tokenHash: string; expiresAt?: Date | null },
 ): Promise<ApiToken> {
   const [row] = await db.insert(apiTokens).values(values).returning();
   return row!;
 }
 
-/** The active user behind a live (not revoked, not expired) token hash; marks the token used. */
-export async function findUserByApiToken(db: Db, { tokenHash }: { tokenHash: string }): Promise<User | undefined> {
+/** The active user behind a live (not revoked, not expired) token hash, and the token's id; marks the token used. */
+export async function findUserByApiToken(db: Db, { tokenHash }: { tokenHash: string }): Promise<{ user: User; tokenId: string } | undefined> {
   const [row] = await db
     .select({ user: users, tokenId: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
     .from(apiTokens)
@@ -30,16 +30,37 @@ export async function findUserByApiToken(db: Db, { tokenHash }: { tokenHash: str
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
     await db.update(apiTokens).set({ lastUsedAt: sql`now()` }).where(eq(apiTokens.id, row.tokenId));
   }
-  return row.user;
+  return { user: row.user, tokenId: row.tokenId };
 }
 
-export async function listApiTokenRows(db: Db, { excludeName }: { excludeName?: string } = {}) {
+/** Whether this token still works for an active user (realtime re-checks a socket's token with it). */
+export async function findUserByApiTokenId(db: Db, { id }: { id: string }): Promise<User | undefined> {
+  const [row] = await db
+    .select({ user: users })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt), or(isNull(apiTokens.expiresAt), gt(apiTokens.expiresAt, sql`now()`)), eq(users.active, true)))
+    .limit(1);
+  return row?.user;
+}
+
+/** Every token (login and integration), newest first. */
+export async function listApiTokenRows(db: Db) {
   return db
     .select({ token: apiTokens, userName: users.name, userEmail: users.email })
     .from(apiTokens)
     .innerJoin(users, eq(users.id, apiTokens.userId))
-    .where(excludeName ? sql`${apiTokens.name} <> ${excludeName}` : undefined)
     .orderBy(sql`${apiTokens.createdAt} desc`);
+}
+
+/** Revokes a user's live tokens of one kind; answers how many. */
+export async function revokeUserApiTokens(db: Db, { userId, kind }: { userId: string; kind: ApiToken['kind'] }): Promise<number> {
+  const rows = await db
+    .update(apiTokens)
+    .set({ revokedAt: sql`now()` })
+    .where(and(eq(apiTokens.userId, userId), eq(apiTokens.kind, kind), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
+  return rows.length;
 }
 
 export async function getApiTokenById(db: Db, { id }: { id: string }): Promise<ApiToken | undefined> {

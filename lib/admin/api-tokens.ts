@@ -5,11 +5,15 @@ import type { ApiToken } from '@/db/schema';
 import { writeAudit } from '@/lib/audit';
 import { issueApiToken } from '@/lib/auth/login';
 import type { Actor } from '@/lib/auth/roles';
+import { accessChanged } from '@/lib/auth/sessions';
 import { AppError } from '@/lib/errors';
+import { publishEvents, recordEvents } from '@/lib/events/bus';
 
 export type ApiTokenDto = {
   id: string;
   name: string;
+  /** login: made by a password login of the API (ends with a password change); integration: made here. */
+  kind: 'login' | 'integration';
   user: { id: string; name: string; email: string };
   createdAt: string;
   lastUsedAt: string | null;
@@ -18,7 +22,7 @@ export type ApiTokenDto = {
   status: 'active' | 'revoked' | 'expired';
 };
 
-// Tokens named 'login' come from POST /api/v1/auth/token (password logins of the API), not integrations.
+// The name POST /api/v1/auth/token gives its tokens; reserved so a login token is never mistaken for an integration.
 const LOGIN_TOKEN_NAME = 'login';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -27,6 +31,7 @@ function toDto(t: ApiToken, user: { name: string; email: string }): ApiTokenDto 
   return {
     id: t.id,
     name: t.name,
+    kind: t.kind,
     user: { id: t.userId, name: user.name, email: user.email },
     createdAt: t.createdAt.toISOString(),
     lastUsedAt: iso(t.lastUsedAt),
@@ -37,7 +42,7 @@ function toDto(t: ApiToken, user: { name: string; email: string }): ApiTokenDto 
 }
 
 export async function listApiTokens(db: Db = getDb()): Promise<{ items: ApiTokenDto[]; nextCursor: null }> {
-  const rows = await listApiTokenRows(db, { excludeName: LOGIN_TOKEN_NAME });
+  const rows = await listApiTokenRows(db);
   return { items: rows.map((r) => toDto(r.token, { name: r.userName, email: r.userEmail })), nextCursor: null };
 }
 
@@ -71,7 +76,7 @@ export async function createApiToken(
 }
 
 export async function revokeApiToken(actor: Actor, id: string, db: Db = getDb()): Promise<ApiTokenDto> {
-  return db.transaction(async (tx) => {
+  const { dto, published } = await db.transaction(async (tx) => {
     const before = await getApiTokenById(tx, { id });
     if (!before) throw new AppError('not_found:No such API token.');
     const after = (await revokeApiTokenRow(tx, { id }))!;
@@ -86,6 +91,9 @@ export async function revokeApiToken(actor: Actor, id: string, db: Db = getDb())
         after: { name: after.name, userId: after.userId, revokedAt: iso(after.revokedAt) },
       });
     }
-    return toDto(after, user ?? { name: 'deleted user', email: '' });
+    const published = before.revokedAt ? [] : await recordEvents(tx, [accessChanged(after.userId, 'token_revoked')]);
+    return { dto: toDto(after, user ?? { name: 'deleted user', email: '' }), published };
   });
+  publishEvents(published);
+  return dto;
 }

@@ -6,6 +6,8 @@ import { contacts, conversations, queueMembers, queues, type User } from '@/db/s
 import { writeAudit } from '@/lib/audit';
 import type { Actor, Role } from '@/lib/auth/roles';
 import { hashPassword } from '@/lib/auth/password';
+import { accessChanged, endPasswordCredentials } from '@/lib/auth/sessions';
+import { clearAccountThrottle } from '@/lib/auth/throttle';
 import { toConversationDto } from '@/lib/conversations/dto';
 import { AppError } from '@/lib/errors';
 import { publishEvents, recordEvents } from '@/lib/events/bus';
@@ -131,6 +133,14 @@ export async function updateUser(actor: Actor, id: string, input: UpdateUserInpu
 
       const deactivated = before.active && !after.active;
       const events = deactivated ? await releaseOpenChats(tx, id) : [];
+      // A new password ends what the old one opened: browser sessions and password-login API tokens
+      // (integration tokens stay; see endPasswordCredentials). Deactivation ends them too, so a
+      // reactivated user signs in afresh.
+      if (passwordHash || deactivated) await endPasswordCredentials(tx, { userId: id });
+      if (passwordHash) await clearAccountThrottle(tx, { email: after.email });
+      if (passwordHash) events.push(accessChanged(id, 'password_changed'));
+      if (deactivated) events.push(accessChanged(id, 'deactivated'));
+      if (before.role !== after.role) events.push(accessChanged(id, 'role_changed'));
       // Queues this user joined or left: their new member lists, so a connected agent's socket
       // joins or leaves the queue's room at once and its workspace reloads (no reconnect needed).
       const changed = [...queueIds.filter((q) => !beforeQueues.includes(q)), ...beforeQueues.filter((q) => !queueIds.includes(q))];
@@ -140,6 +150,7 @@ export async function updateUser(actor: Actor, id: string, input: UpdateUserInpu
           const memberIds = members.filter((m) => m.queueId === queueId).map((m) => m.id);
           events.push({ type: 'queue.updated', audience: { queueId, toQueue: true, userIds: [id] }, data: { queueId, reason: 'members', memberIds } });
         }
+        events.push(accessChanged(id, 'queues_changed'));
       }
       await writeAudit(tx, {
         actorId: actor.id,

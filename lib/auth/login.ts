@@ -1,10 +1,11 @@
 import { getDb, type Db } from '@/db/client';
 import { insertApiToken } from '@/db/queries/api-tokens';
 import { getUserByEmail } from '@/db/queries/users';
-import type { User } from '@/db/schema';
+import type { ApiToken, User } from '@/db/schema';
 import { randomToken, sha256Hex } from '@/lib/crypto';
 import { AppError } from '@/lib/errors';
 import { DUMMY_HASH, verifyPassword } from './password';
+import { throttleLogin } from './throttle';
 
 /** The active user with this email and password, or null. Same work whether the email exists or not. */
 export async function verifyCredentials(
@@ -17,22 +18,34 @@ export async function verifyCredentials(
   return user;
 }
 
+/**
+ * A password sign-in from `ip` (the sign-in form and the token API): the user, null for a wrong
+ * email or password, or `rate_limited` while guessing is throttled (lib/auth/throttle.ts).
+ */
+export async function signInWithPassword(
+  { email, password, ip }: { email: string; password: string; ip: string },
+  db: Db = getDb(),
+): Promise<User | null> {
+  return throttleLogin({ email, ip }, () => verifyCredentials({ email, password }, db), db);
+}
+
 export const API_TOKEN_PREFIX = 'prl_';
 
 /** A new API token for `userId`; the token is returned once and only its hash is stored. */
 export async function issueApiToken(
-  { userId, name, expiresInDays }: { userId: string; name: string; expiresInDays?: number },
+  { userId, name, kind = 'integration', expiresInDays }: { userId: string; name: string; kind?: ApiToken['kind']; expiresInDays?: number },
   db: Db = getDb(),
 ): Promise<{ token: string; id: string; expiresAt: Date | null }> {
   const token = API_TOKEN_PREFIX + randomToken(32);
   const expiresAt = expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null;
-  const row = await insertApiToken(db, { userId, name, tokenHash: sha256Hex(token), expiresAt });
+  const row = await insertApiToken(db, { userId, name, kind, tokenHash: sha256Hex(token), expiresAt });
   return { token, id: row.id, expiresAt };
 }
 
-export async function loginForApiToken(input: { email: string; password: string }) {
-  const user = await verifyCredentials(input);
+/** POST /api/v1/auth/token: a 30-day token of kind 'login', which a password change ends. */
+export async function loginForApiToken(input: { email: string; password: string; ip: string }) {
+  const user = await signInWithPassword(input);
   if (!user) throw new AppError('unauthorized:Wrong email or password.');
-  const issued = await issueApiToken({ userId: user.id, name: 'login', expiresInDays: 30 });
+  const issued = await issueApiToken({ userId: user.id, name: 'login', kind: 'login', expiresInDays: 30 });
   return { token: issued.token, expiresAt: issued.expiresAt, user };
 }

@@ -1,8 +1,14 @@
 import type { NextAuthOptions } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
-import { verifyCredentials } from './login';
+import { AppError } from '@/lib/errors';
+import { logger } from '@/lib/logger';
+import { clientIpOf } from '@/lib/security/client-ip';
+import { signInWithPassword } from './login';
 import { getAuthSecret } from './secret';
-import { SESSION_MAX_AGE } from './session';
+import { endSession, SESSION_MAX_AGE, startSession } from './sessions';
+
+/** What the sign-in form receives as `error` when sign-in is throttled: `rate_limited:<message>`. */
+export const RATE_LIMITED_PREFIX = 'rate_limited:';
 
 export function getAuthOptions(): NextAuthOptions {
   return {
@@ -13,21 +19,44 @@ export function getAuthOptions(): NextAuthOptions {
       CredentialsProvider({
         name: 'Email and password',
         credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
-        async authorize(credentials) {
+        async authorize(credentials, req) {
           if (!credentials?.email || !credentials.password) return null;
-          const user = await verifyCredentials({ email: credentials.email, password: credentials.password });
+          const headers = (req?.headers ?? {}) as Record<string, unknown>;
+          const ip = clientIpOf(headers);
+          let user;
+          try {
+            user = await signInWithPassword({ email: credentials.email, password: credentials.password, ip });
+          } catch (err) {
+            // next-auth hands an error's message to the form as `error` (in the redirect URL): only ours.
+            if (err instanceof AppError && err.code === 'rate_limited') throw new Error(RATE_LIMITED_PREFIX + err.message);
+            logger.error({ err }, 'sign-in failed');
+            throw new Error('unavailable');
+          }
           if (!user) return null;
-          return { id: user.id, email: user.email, name: user.name, role: user.role };
+          const userAgent = typeof headers['user-agent'] === 'string' ? headers['user-agent'] : null;
+          const session = await startSession({ userId: user.id, userAgent, ip });
+          return { id: user.id, email: user.email, name: user.name, role: user.role, sessionId: session.id };
         },
       }),
     ],
     callbacks: {
       jwt({ token, user }) {
-        if (user) token.role = (user as { role?: string }).role;
+        if (user) {
+          token.role = (user as { role?: string }).role;
+          // The server-side session this browser holds: lib/auth/session.ts checks it on every request.
+          token.sid = (user as { sessionId?: string }).sessionId;
+        }
         return token;
       },
       session({ session, token }) {
         return { ...session, user: { ...session.user, id: token.sub, role: token.role } };
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        const sid = (token as { sid?: unknown } | null)?.sid;
+        if (typeof sid !== 'string') return;
+        await endSession({ sessionId: sid }).catch((err: unknown) => logger.error({ err }, 'sign-out could not end the session'));
       },
     },
   };

@@ -3,7 +3,15 @@ import type { User } from '@/db/schema';
 export type Role = User['role'];
 export const roles: readonly Role[] = ['admin', 'supervisor', 'agent'] as const;
 
-export type Actor = { id: string; email: string; name: string; role: Role; via: 'session' | 'token' };
+export type Actor = {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  via: 'session' | 'token';
+  /** The session id (via 'session') or API token id (via 'token'): realtime re-checks a socket's credential by it. */
+  credentialId: string;
+};
 
 /** Which roles may use each area of Parley. The one table every guard reads. */
 export const access = {

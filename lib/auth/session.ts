@@ -1,14 +1,15 @@
 import { decode, encode } from 'next-auth/jwt';
-import { getDb } from '@/db/client';
-import { findUserByApiToken } from '@/db/queries/api-tokens';
-import { getUserById } from '@/db/queries/users';
+import { getDb, type Db } from '@/db/client';
+import { findUserByApiToken, findUserByApiTokenId } from '@/db/queries/api-tokens';
+import { findUserBySession } from '@/db/queries/sessions';
 import { sha256Hex } from '@/lib/crypto';
 import { getAuthSecret } from './secret';
 import type { Actor } from './roles';
+import { SESSION_MAX_AGE, startSession } from './sessions';
 
 export const SESSION_COOKIE = 'next-auth.session-token';
 export const SECURE_SESSION_COOKIE = '__Secure-next-auth.session-token';
-export const SESSION_MAX_AGE = 12 * 60 * 60;
+export { SESSION_MAX_AGE } from './sessions';
 
 export function parseCookies(header: string | null | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -35,27 +36,54 @@ export function sessionTokenFromCookies(header: string | null | undefined): stri
   return undefined;
 }
 
-export async function createSessionToken(user: { id: string; email: string; name: string; role: string }) {
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A session JWT for `user` backed by a new server-side session (tests and scripts; sign-in goes through next-auth). */
+export async function createSessionToken(
+  user: { id: string; email: string; name: string; role: string },
+  opts: { userAgent?: string | null; ip?: string | null; db?: Db } = {},
+): Promise<string> {
+  const session = await startSession({ userId: user.id, userAgent: opts.userAgent, ip: opts.ip }, opts.db);
   return encode({
-    token: { sub: user.id, email: user.email, name: user.name, role: user.role },
+    token: { sub: user.id, email: user.email, name: user.name, role: user.role, sid: session.id },
     secret: getAuthSecret(),
     maxAge: SESSION_MAX_AGE,
   });
 }
 
+/** The live session a JWT names, with its user read fresh: signed out, revoked, deactivated or demoted takes effect at once. */
 async function actorFromSessionToken(token: string): Promise<Actor | null> {
   const payload = await decode({ token, secret: getAuthSecret() }).catch(() => null);
-  if (!payload?.sub) return null;
-  // Role and active flag are read fresh: a deactivated or demoted user loses access at once.
-  const user = await getUserById(getDb(), { id: payload.sub });
-  if (!user || !user.active) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role, via: 'session' };
+  const sid = payload?.sid;
+  // A JWT without a session id predates server-side sessions: its holder signs in again.
+  if (!payload?.sub || typeof sid !== 'string' || !UUID.test(sid)) return null;
+  const user = await findUserBySession(getDb(), { sessionId: sid });
+  if (!user || user.id !== payload.sub) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role, via: 'session', credentialId: sid };
 }
 
 async function actorFromApiToken(token: string): Promise<Actor | null> {
-  const user = await findUserByApiToken(getDb(), { tokenHash: sha256Hex(token) });
-  if (!user) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role, via: 'token' };
+  const found = await findUserByApiToken(getDb(), { tokenHash: sha256Hex(token) });
+  if (!found) return null;
+  const { user, tokenId } = found;
+  return { id: user.id, email: user.email, name: user.name, role: user.role, via: 'token', credentialId: tokenId };
+}
+
+/**
+ * The actor a credential stands for now, or null once it no longer works (revoked, expired, signed
+ * out, user deactivated). Realtime re-checks a socket's credential with this on `access.changed`.
+ */
+export async function actorForCredential(
+  credential: { via: Actor['via']; credentialId: string },
+  db: Db = getDb(),
+): Promise<Actor | null> {
+  if (!UUID.test(credential.credentialId)) return null;
+  if (credential.via === 'session') {
+    const user = await findUserBySession(db, { sessionId: credential.credentialId });
+    return user ? { ...user, via: 'session', credentialId: credential.credentialId } : null;
+  }
+  const user = await findUserByApiTokenId(db, { id: credential.credentialId });
+  return user ? { id: user.id, email: user.email, name: user.name, role: user.role, via: 'token', credentialId: credential.credentialId } : null;
 }
 
 /** Who is calling: `Authorization: Bearer <api token>` or the next-auth session cookie. */

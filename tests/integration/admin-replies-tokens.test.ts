@@ -96,8 +96,11 @@ describe('API tokens', () => {
     const list = await call('/api/v1/api-tokens');
     expect(JSON.stringify(list.body)).not.toContain(token);
     const item = (list.body.items as { id: string; name: string }[]).find((t) => t.name === 'CRM sync')!;
-    // Login tokens of POST /auth/token are not integrations and are not listed.
-    expect((list.body.items as { name: string }[]).every((t) => t.name !== 'login')).toBe(true);
+    expect(item).toMatchObject({ kind: 'integration' });
+    // Login tokens of POST /auth/token are listed too (so they can be revoked), marked as such.
+    const logins = (list.body.items as { name: string; kind: string }[]).filter((t) => t.name === 'login');
+    expect(logins.length).toBeGreaterThan(0);
+    expect(logins.every((t) => t.kind === 'login')).toBe(true);
     const rows = await app.runtime.db.db.select().from(apiTokens).where(eq(apiTokens.id, item.id));
     expect(rows[0]!.tokenHash).not.toContain(token);
 

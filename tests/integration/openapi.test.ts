@@ -214,6 +214,22 @@ describe('responses of the real API match the document', () => {
       expect((body.items as unknown[]).length).toBeGreaterThan(0);
     }
   });
+
+  it('a user’s sessions, ending one, signing out everywhere, and a throttled login', async () => {
+    const { createSessionToken } = await import('@/lib/auth/session');
+    const u = await app.createUser({ role: 'agent', email: 'openapi-sessions@example.test' });
+    await createSessionToken(u, { userAgent: 'Documented browser', ip: '203.0.113.1' });
+    await createSessionToken(u);
+    const list = await expectDocumented(await app.fetch(`/api/v1/users/${u.id}/sessions`, { token: admin }), 'get', '/users/{id}/sessions');
+    const [first] = list.items as { id: string }[];
+    await expectDocumented(await app.fetch(`/api/v1/users/${u.id}/sessions/${first!.id}`, { method: 'DELETE', token: admin }), 'delete', '/users/{id}/sessions/{sessionId}');
+    await expectDocumented(await app.fetch(`/api/v1/users/${u.id}/sessions`, { method: 'DELETE', token: admin }), 'delete', '/users/{id}/sessions');
+    let res: Response | undefined;
+    for (let i = 0; i < 5; i++) res = await app.fetch('/api/v1/auth/token', { method: 'POST', json: { email: u.email, password: 'wrong' }, headers: { 'x-parley-client-ip': '203.0.113.2' } });
+    expect(res!.status).toBe(429);
+    expect(Number(res!.headers.get('retry-after'))).toBeGreaterThan(0);
+    await expectDocumented(res!, 'post', '/auth/token');
+  });
 });
 
 describe('request bodies match the document', () => {

@@ -86,6 +86,7 @@ const userFields = { id, email: str, name: str, role, languages: strings, maxCha
 const apiTokenFields = {
   id,
   name: str,
+  kind: enumOf('login', 'integration'),
   user: obj({ id, name: str, email: str }),
   createdAt: time,
   lastUsedAt: ntime,
@@ -216,6 +217,8 @@ export const schemas = {
   TemplateImport: obj({ created: int, updated: int, unchanged: int, items: { type: 'array', items: { $ref: '#/components/schemas/Template' } } }),
   ApiToken: obj(apiTokenFields),
   NewApiToken: obj({ ...apiTokenFields, token: { type: 'string', description: 'prl_...: shown only in this answer.' } }),
+  Session: obj({ id, createdAt: time, lastSeenAt: time, expiresAt: time, userAgent: nstr, ip: nstr }),
+  SignedOutEverywhere: obj({ sessions: { type: 'integer', description: 'Sessions ended' }, loginTokens: { type: 'integer', description: 'Password-login API tokens revoked' } }),
 } satisfies Record<string, Schema>;
 
 export const ref = (name: keyof typeof schemas) => ({ $ref: `#/components/schemas/${name}` });

@@ -56,6 +56,7 @@ const errorResponses = {
   409: 'conflict (or already_taken, limit_reached, not_available, agent_unavailable): the current state does not allow it',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
+  429: 'rate_limited: too many sign-in attempts; the Retry-After header says how many seconds to wait',
   422: 'window_closed: free text outside the 24-hour window (send a template), or unprocessable',
   502: 'twilio_error: Twilio could not be reached or refused',
 } as const;
@@ -135,8 +136,8 @@ const ops: [Method, string, string, Op][] = [
   ['get', '/openapi.json', 'getOpenApi', { summary: 'This OpenAPI description', tag: 'meta', auth: 'public', ok: { schema: anyObject } }],
   ['post', '/auth/token', 'createLoginToken', {
     summary: 'Log in with email and password for an API token', tag: 'auth', auth: 'public', body: tokenRequestSchema,
-    description: 'Send the token as `Authorization: Bearer prl_...`. Wrong credentials answer 401.',
-    ok: { status: 201, schema: ref('LoginToken') }, errors: [401],
+    description: 'Send the token as `Authorization: Bearer prl_...`. Wrong credentials answer 401. The token lasts 30 days and ends when the user’s password changes or an admin signs the user out everywhere. Repeated failures are throttled per account, per address and per both (429 with Retry-After): the right password is refused too until the wait is over.',
+    ok: { status: 201, schema: ref('LoginToken') }, errors: [401, 429],
   }],
   ['get', '/me', 'getMe', { summary: 'The caller', tag: 'me', auth: 'signedIn', ok: { schema: ref('User') } }],
   ['put', '/me/presence', 'setPresence', { summary: 'Set the caller’s presence', tag: 'me', auth: 'agentWorkspace', body: presenceSchema, ok: { schema: ref('AgentState') }, errors: [404] }],
@@ -199,7 +200,18 @@ const ops: [Method, string, string, Op][] = [
   ['get', '/users', 'listUsers', { summary: 'List users', tag: 'users', auth: 'settings', ok: { schema: page(ref('AdminUser')) } }],
   ['post', '/users', 'createUser', { summary: 'Create a user', tag: 'users', auth: 'settings', body: createUserSchema, ok: { status: 201, schema: ref('AdminUser') }, errors: [409] }],
   ['get', '/users/{id}', 'getUser', { summary: 'One user', tag: 'users', auth: 'settings', ok: { schema: ref('AdminUser') } }],
-  ['patch', '/users/{id}', 'updateUser', { summary: 'Edit, reset the password, deactivate or reactivate', tag: 'users', auth: 'settings', body: updateUserSchema, ok: { schema: ref('AdminUser') }, errors: [409] }],
+  ['patch', '/users/{id}', 'updateUser', {
+    summary: 'Edit, reset the password, deactivate or reactivate', tag: 'users', auth: 'settings', body: updateUserSchema,
+    description: 'A new password or deactivation ends the user’s sessions and the API tokens made by their password login; integration tokens made under /api-tokens keep working.',
+    ok: { schema: ref('AdminUser') }, errors: [409],
+  }],
+  ['get', '/users/{id}/sessions', 'listUserSessions', { summary: 'The user’s signed-in browsers', tag: 'users', auth: 'settings', ok: { schema: page(ref('Session')) } }],
+  ['delete', '/users/{id}/sessions', 'signOutEverywhere', {
+    summary: 'Sign the user out everywhere', tag: 'users', auth: 'settings',
+    description: 'Ends every session and every API token made by the user’s password login. Integration tokens stay (revoke them under /api-tokens).',
+    ok: { schema: ref('SignedOutEverywhere') },
+  }],
+  ['delete', '/users/{id}/sessions/{sessionId}', 'endUserSession', { summary: 'End one of the user’s sessions', tag: 'users', auth: 'settings', ok: { schema: ref('Session') } }],
 
   ...crud('queues', 'queue', 'Queue', { create: createQueueSchema, update: updateQueueSchema }),
   ['get', '/queues/{id}/agents', 'listQueueAgents', { summary: 'The queue’s members with presence and load', tag: 'queues', auth: 'conversations', ok: { schema: itemsOf(anyObject) } }],
@@ -212,7 +224,7 @@ const ops: [Method, string, string, Op][] = [
   ...crud('templates', 'template', 'Template', { create: createTemplateSchema, update: updateTemplateSchema, list: listTemplatesSchema, readBy: 'conversations', getBy: 'conversations' }),
   ['post', '/templates/import', 'importTemplates', { summary: 'Import the channel’s Twilio Content API templates', tag: 'templates', auth: 'settings', body: importTemplatesSchema, ok: { schema: ref('TemplateImport') }, errors: [404, 502] }],
 
-  ['get', '/api-tokens', 'listApiTokens', { summary: 'List API tokens', tag: 'api-tokens', auth: 'settings', ok: { schema: page(ref('ApiToken')) } }],
+  ['get', '/api-tokens', 'listApiTokens', { summary: 'List API tokens', tag: 'api-tokens', auth: 'settings', description: 'Every token: integration tokens made here and login tokens made by POST /auth/token (kind `login`).', ok: { schema: page(ref('ApiToken')) } }],
   ['post', '/api-tokens', 'createApiToken', { summary: 'Create an API token (shown once)', tag: 'api-tokens', auth: 'settings', body: createApiTokenSchema, ok: { status: 201, schema: ref('NewApiToken') }, errors: [404] }],
   ['delete', '/api-tokens/{id}', 'revokeApiToken', { summary: 'Revoke an API token', tag: 'api-tokens', auth: 'settings', ok: { schema: ref('ApiToken') } }],
 ];

@@ -1,0 +1,16 @@
+import { idParam, type IdContext } from '@/lib/admin/params';
+import { requireActor } from '@/lib/auth/guard';
+import { listUserSessions, signOutEverywhere } from '@/lib/auth/sessions';
+import { route } from '@/lib/http';
+
+/** The user's signed-in browsers (live sessions). */
+export const GET = route<IdContext>(async (req, ctx) => {
+  await requireActor(req, 'settings');
+  return Response.json(await listUserSessions({ userId: await idParam(ctx, 'user') }));
+});
+
+/** "Sign out everywhere": ends every session and every password-login API token of the user. */
+export const DELETE = route<IdContext>(async (req, ctx) => {
+  const actor = await requireActor(req, 'settings');
+  return Response.json(await signOutEverywhere(actor, { userId: await idParam(ctx, 'user') }));
+});

@@ -377,7 +377,12 @@ export const erasures = pgTable(
     cutoff: timestamp({ withTimezone: true }),
     counts: jsonb().$type<Record<string, number>>().notNull(),
     filesRemoved: integer().notNull().default(0),
+    // Media files whose rows are gone but which are still on disk: written in the transaction that
+    // removed the rows, cleared once deleted. The daily job finishes any a crash left behind.
+    pendingStorageKeys: text().array().notNull().default(sql`'{}'::text[]`),
     createdAt: createdAt(),
+    // null while a retention run is still going (or died: the next run starts a new receipt).
+    finishedAt: timestamp({ withTimezone: true }),
   },
   (t) => [index('erasures_kind_created_idx').on(t.kind, t.createdAt), index('erasures_channel_idx').on(t.channelId, t.createdAt)],
 );

@@ -71,7 +71,7 @@ export function PrivacyPanel() {
         <Field id="privacy-q" label="Find a contact" hint="Part of the number (3+ digits) or words of the name" className="min-w-[12rem] flex-1">
           <input id="privacy-q" type="search" className={inputClass} value={q} onChange={(e) => setQ(e.target.value)} data-testid="privacy-search" autoComplete="off" />
         </Field>
-        <Button type="submit" variant="primary" className="mb-5" disabled={searching || !q.trim()} data-testid="privacy-search-submit">
+        <Button type="submit" className="mb-5" disabled={searching || !q.trim()} data-testid="privacy-search-submit">
           {searching ? 'Searching…' : 'Search'}
         </Button>
       </form>

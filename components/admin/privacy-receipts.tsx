@@ -70,6 +70,7 @@ export function PrivacyReceipts({ receipts, channels, error }: { receipts: Erasu
                   <time className="text-slate-500" dateTime={r.erasedAt}>
                     {new Date(r.erasedAt).toLocaleString()}
                   </time>
+                  {!r.finishedAt && <Badge tone="amber">running</Badge>}
                 </div>
                 <p className="text-slate-600">
                   {countsText(r.counts)}

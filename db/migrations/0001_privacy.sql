@@ -8,7 +8,9 @@ CREATE TABLE "erasures" (
 	"cutoff" timestamp with time zone,
 	"counts" jsonb NOT NULL,
 	"files_removed" integer DEFAULT 0 NOT NULL,
-	"created_at" timestamp with time zone DEFAULT now() NOT NULL
+	"pending_storage_keys" text[] DEFAULT '{}'::text[] NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"finished_at" timestamp with time zone
 );
 --> statement-breakpoint
 ALTER TABLE "channels" ADD COLUMN "retention_days" integer;--> statement-breakpoint

@@ -228,8 +228,36 @@ export async function insertErasure(db: Db, values: typeof erasures.$inferInsert
   return row!;
 }
 
-export async function setErasureFilesRemoved(db: Db, { id, filesRemoved }: { id: string; filesRemoved: number }): Promise<void> {
-  await db.update(erasures).set({ filesRemoved }).where(eq(erasures.id, id));
+/** A retention batch's progress, in the batch's transaction: its counts added, its files to delete queued. */
+export async function addToErasure(db: Db, { id, counts, storageKeys }: { id: string; counts: Record<string, number>; storageKeys: string[] }): Promise<void> {
+  const add = Object.entries(counts).map(([k, n]) => sql`${k}::text, coalesce((${erasures.counts}->>${k})::int, 0) + ${n}::int`);
+  await db
+    .update(erasures)
+    .set({
+      counts: sql`${erasures.counts} || jsonb_build_object(${sql.join(add, sql`, `)})`,
+      pendingStorageKeys: sql`${erasures.pendingStorageKeys} || ${`{${storageKeys.join(',')}}`}::text[]`,
+    })
+    .where(eq(erasures.id, id));
+}
+
+/** After the files were deleted: counted, and no longer pending. */
+export async function settleErasureFiles(db: Db, { id, keys, removed }: { id: string; keys: string[]; removed: number }): Promise<void> {
+  await db
+    .update(erasures)
+    .set({
+      filesRemoved: sql`${erasures.filesRemoved} + ${removed}::int`,
+      pendingStorageKeys: sql`array(select k from unnest(${erasures.pendingStorageKeys}) k where k <> all(${`{${keys.join(',')}}`}::text[]))`,
+    })
+    .where(eq(erasures.id, id));
+}
+
+export async function finishErasure(db: Db, { id }: { id: string }): Promise<void> {
+  await db.update(erasures).set({ finishedAt: sql`now()` }).where(eq(erasures.id, id));
+}
+
+/** Receipts whose files a crash left on disk. */
+export async function listErasuresWithPendingFiles(db: Db): Promise<Erasure[]> {
+  return db.select().from(erasures).where(sql`cardinality(${erasures.pendingStorageKeys}) > 0`).limit(100);
 }
 
 export async function getErasureById(db: Db, { id }: { id: string }): Promise<Erasure | undefined> {

@@ -3,17 +3,17 @@ import {
   erasedPlaceholderId,
   eraseContactRows,
   getContactWithCounts,
+  getErasureById,
   insertErasure,
   listOpenConversationIds,
   lockContact,
-  setErasureFilesRemoved,
 } from '@/db/queries/privacy';
 import { writeAudit } from '@/lib/audit';
 import type { Actor } from '@/lib/auth/roles';
 import { AppError } from '@/lib/errors';
 import { logger } from '@/lib/logger';
 import { resolveConversation } from '@/lib/routing/resolve';
-import { removeUnreferencedMedia } from './files';
+import { settlePendingFiles } from './files';
 import { toReceipt, type ErasureReceipt } from './receipts';
 
 const digits = (s: string) => s.replace(/\D/g, '');
@@ -48,13 +48,12 @@ export async function eraseContact(
     }
     const placeholderId = await erasedPlaceholderId(tx);
     const { counts, storageKeys } = await eraseContactRows(tx, { contact: locked, placeholderId });
-    const row = await insertErasure(tx, { kind: 'contact', contactId, actorId: actor.id, counts });
+    const row = await insertErasure(tx, { kind: 'contact', contactId, actorId: actor.id, counts, pendingStorageKeys: storageKeys, finishedAt: new Date() });
     await writeAudit(tx, { actorId: actor.id, action: 'contact.erased', entity: 'contact', entityId: contactId, after: { receiptId: row.id, counts } });
     return { receipt: row, storageKeys };
   });
 
-  const filesRemoved = await removeUnreferencedMedia(db, storageKeys);
-  await setErasureFilesRemoved(db, { id: receipt.id, filesRemoved });
+  const filesRemoved = await settlePendingFiles(db, { erasureId: receipt.id, keys: storageKeys });
   logger.info({ contactId, receiptId: receipt.id, by: actor.id, counts: receipt.counts, filesRemoved }, 'contact erased');
-  return toReceipt({ ...receipt, filesRemoved });
+  return toReceipt((await getErasureById(db, { id: receipt.id }))!);
 }

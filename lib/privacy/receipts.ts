@@ -12,8 +12,12 @@ export type ErasureReceipt = {
   /** Retention: content written before this was removed. */
   cutoff: string | null;
   erasedAt: string;
+  /** null while a retention run is still going. */
+  finishedAt: string | null;
   counts: Record<string, number>;
   filesRemoved: number;
+  /** Files still to delete (a stopped process left them; the daily job finishes them). */
+  filesPending: number;
 };
 
 export function toReceipt(e: Erasure): ErasureReceipt {
@@ -25,8 +29,10 @@ export function toReceipt(e: Erasure): ErasureReceipt {
     actorId: e.actorId,
     cutoff: e.cutoff?.toISOString() ?? null,
     erasedAt: e.createdAt.toISOString(),
+    finishedAt: e.finishedAt?.toISOString() ?? null,
     counts: e.counts,
     filesRemoved: e.filesRemoved,
+    filesPending: e.pendingStorageKeys.length,
   };
 }
 

@@ -139,7 +139,7 @@ describe('erasing a contact', () => {
     const receipt = await res.json();
     console.log('erasure receipt', JSON.stringify(receipt));
     expect(receipt).toMatchObject({
-      receiptId: expect.any(String), kind: 'contact', contactId, actorId: admin.id, erasedAt: expect.any(String), filesRemoved: 1,
+      receiptId: expect.any(String), kind: 'contact', contactId, actorId: admin.id, erasedAt: expect.any(String), filesRemoved: 1, filesPending: 0,
       counts: { conversations: 2, messages: expect.any(Number), attachments: 2, statusCallbacks: 1, simulatorMessages: 1, auditEntriesRedacted: 1 },
     });
     expect(receipt.counts.events).toBeGreaterThan(0);

@@ -3,11 +3,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { rowsOf } from '@/db/client';
-import { attachments, auditLog, contacts, conversations, events, messages, queues, channels, type Conversation } from '@/db/schema';
+import { attachments, auditLog, channels, contacts, conversations, erasures, events, messages, queues, type Conversation } from '@/db/schema';
 import { enqueueJob } from '@/lib/jobs/boss';
 import { storeMedia } from '@/lib/media/storage';
 import { RETENTION_JOB } from '@/lib/privacy/retention-job';
-import { applyChannelRetention } from '@/lib/privacy/retention';
+import { applyChannelRetention, applyRetention } from '@/lib/privacy/retention';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createAgent, type Agent } from '../helpers/routing';
 import { eventually } from '../helpers/twilio';
@@ -113,8 +113,8 @@ describe('per-channel retention', () => {
 
     await enqueueJob(RETENTION_JOB, {});
     const run = await eventually(async () => {
-      const list = (await (await app.fetch('/api/v1/erasures?kind=retention', { token: admin.token })).json()) as { items: { channelId: string; counts: Record<string, number>; filesRemoved: number; cutoff: string }[] };
-      return list.items.find((r) => r.channelId === channelA);
+      const list = (await (await app.fetch('/api/v1/erasures?kind=retention', { token: admin.token })).json()) as { items: { channelId: string; counts: Record<string, number>; filesRemoved: number; cutoff: string; finishedAt: string | null }[] };
+      return list.items.find((r) => r.channelId === channelA && r.finishedAt);
     });
     console.log('retention run', JSON.stringify(run));
     expect(run).toMatchObject({ kind: 'retention', counts: { messages: 3, attachments: 1, events: 1 }, filesRemoved: 1 });
@@ -134,6 +134,16 @@ describe('per-channel retention', () => {
     const audit = await db().select().from(auditLog).where(eq(auditLog.action, 'channel.retention_applied'));
     expect(audit).toEqual([expect.objectContaining({ entity: 'channel', entityId: channelA, actorId: null })]);
     expect(JSON.stringify(audit)).not.toContain('alpha');
+  });
+
+  it('the daily job deletes the files a stopped erasure left on disk', async () => {
+    // As if the process died right after an erasure's commit: rows gone, the file still there, queued on the receipt.
+    const stored = await storeMedia(Buffer.from('left behind by a crash'));
+    const [row] = await db().insert(erasures).values({ kind: 'contact', counts: { messages: 1 }, pendingStorageKeys: [stored.storageKey] }).returning();
+    expect((await (await app.fetch(`/api/v1/erasures/${row!.id}`, { token: admin.token })).json()).filesPending).toBe(1);
+    await applyRetention(db());
+    expect(fs.existsSync(path.join(app.dataDir, 'media', stored.storageKey))).toBe(false);
+    expect(await (await app.fetch(`/api/v1/erasures/${row!.id}`, { token: admin.token })).json()).toMatchObject({ filesPending: 0, filesRemoved: 1 });
   });
 
   it('works in batches and a second run finds nothing more', async () => {

@@ -8,6 +8,7 @@ import { Button, Field, Notice, inputClass } from '@/components/ui/form';
 import { api, useSubmit } from './api';
 
 const digits = (s: string) => s.replace(/\D/g, '');
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
 /** "Type the number to erase": the one way to erase a contact from the UI. */
 export function PrivacyEraseDialog({
@@ -36,8 +37,8 @@ export function PrivacyEraseDialog({
       <form onSubmit={erase} noValidate className="space-y-4">
         <div className="space-y-2 text-sm text-slate-700">
           <p>
-            Everything Parley holds about <strong>{contact.name ?? contact.phone}</strong> is removed for good: what they wrote and were sent
-            ({contact.counts.messages} messages), their {contact.counts.attachments} files, their name and number.
+            Everything Parley holds about <strong>{contact.name ?? contact.phone}</strong> is removed for good: what they wrote and were sent (
+            {plural(contact.counts.messages, 'message')}, {plural(contact.counts.attachments, 'file')}), their name and their number.
             {contact.counts.openConversations > 0 && ' Their open conversation is resolved first.'}
           </p>
           <p>Reports keep their numbers. The audit log records that you erased a contact, not what was said. This cannot be undone.</p>

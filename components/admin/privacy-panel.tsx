@@ -1,6 +1,6 @@
 'use client';
 
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ChannelDto } from '@/lib/admin/channels';
 import type { PrivacyContactDetailDto, PrivacyContactDto } from '@/lib/privacy/contacts';
 import type { ErasureReceipt } from '@/lib/privacy/receipts';
@@ -53,9 +53,12 @@ export function PrivacyPanel() {
     setResults((list) => list?.filter((c) => c.id !== r.contactId) ?? null);
     setSelected(null);
     void receipts.reload();
-    // The dialog and the button it came from are gone: focus goes to the receipt, which says what happened.
-    setTimeout(() => receiptRef.current?.focus(), 0);
   }
+
+  // The dialog and the button it came from are gone: focus goes to the receipt, which says what happened.
+  useEffect(() => {
+    if (receipt) receiptRef.current?.focus();
+  }, [receipt]);
 
   return (
     <section data-testid="privacy-panel" className="space-y-6">

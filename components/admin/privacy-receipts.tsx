@@ -16,7 +16,10 @@ const LABELS: Record<string, string> = {
 
 /** "3 messages emptied, 1 attachments, …" of the non-zero counts. */
 export function countsText(counts: Record<string, number>): string {
-  const parts = Object.entries(counts)
+  // In LABELS' order (jsonb keeps its own), then anything newer.
+  const keys = [...Object.keys(LABELS).filter((k) => k in counts), ...Object.keys(counts).filter((k) => !(k in LABELS))];
+  const parts = keys
+    .map((k) => [k, counts[k]!] as const)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${n} ${LABELS[k] ?? k}`);
   return parts.length ? parts.join(', ') : 'nothing to remove';

@@ -168,6 +168,11 @@ describe('erasing a contact', () => {
     const audit = await db().select().from(auditLog).where(eq(auditLog.action, 'contact.erased'));
     expect(audit).toEqual([expect.objectContaining({ actorId: admin.id, entity: 'contact', entityId: contactId, after: { receiptId: receipt.receiptId, counts: receipt.counts } })]);
 
+    // Exactly the fields the OpenAPI document describes.
+    const doc = await (await app.fetch('/api/v1/openapi.json')).json();
+    expect(Object.keys(receipt).sort()).toEqual(Object.keys(doc.components.schemas.ErasureReceipt.properties).sort());
+    expect(Object.keys(found.items[0]).sort()).toEqual(Object.keys(doc.components.schemas.PrivacyContact.properties).sort());
+
     // The receipt can be fetched again, and is listed.
     const again = await app.fetch(`/api/v1/erasures/${receipt.receiptId}`, { token: admin.token });
     expect(again.status).toBe(200);

@@ -164,32 +164,40 @@ export async function listChannelsWithRetention(db: Db): Promise<{ id: string; r
   return rowsOf<{ id: string; retentionDays: number }>(result).map((r) => ({ id: r.id, retentionDays: Number(r.retentionDays) }));
 }
 
-export type RetentionKey = { createdAt: string; id: string };
+/** Where a retention run has got to: every message written at or before this was handled. */
+export type RetentionKey = { createdAt: string };
 
 /**
- * One batch of a channel's retention: the next `limit` messages (oldest first, after `after`) written
+ * One batch of a channel's retention: about `limit` messages (oldest first, after `after`) written
  * before `cutoff` in closed conversations that still hold content, stripped to their skeleton and their
- * attachments deleted. Returns the last key for the next batch (null when this was the last).
+ * attachments deleted. A batch ends on a whole timestamp (messages of the same microsecond all go in
+ * it), so the next one starts with `created_at > last` on messages_channel_created_idx instead of
+ * re-reading ties. Returns the last key for the next batch (null when this was the last).
  */
 export async function stripOldMessages(
   db: Db,
   { channelId, cutoff, after, limit }: { channelId: string; cutoff: Date; after: RetentionKey | null; limit: number },
 ): Promise<{ messages: number; attachments: number; storageKeys: string[]; last: RetentionKey | null }> {
+  const pending = sql`m.channel_id = ${channelId}::uuid and m.created_at < ${cutoff.toISOString()}::timestamptz
+    ${after ? sql`and m.created_at > ${after.createdAt}::timestamptz` : sql``}
+    and c.status = 'closed'
+    and (m.body is not null or m.raw is not null or m.location is not null or m.template_variables is not null
+      or exists (select 1 from attachments a where a.message_id = m.id))`;
+  const [bound] = rowsOf<{ createdAt: string }>(
+    await db.execute(sql`
+      select m.created_at::text as "createdAt" from messages m join conversations c on c.id = m.conversation_id
+      where ${pending} order by m.created_at offset ${limit - 1} limit 1`),
+  );
   const result = await db.execute(sql`
-    select m.id, m.created_at::text as "createdAt" from messages m join conversations c on c.id = m.conversation_id
-    where m.channel_id = ${channelId}::uuid and m.created_at < ${cutoff.toISOString()}::timestamptz and c.status = 'closed'
-      ${after ? sql`and (m.created_at, m.id) > (${after.createdAt}::timestamptz, ${after.id}::uuid)` : sql``}
-      and (m.body is not null or m.raw is not null or m.location is not null or m.template_variables is not null
-        or exists (select 1 from attachments a where a.message_id = m.id))
-    order by m.created_at, m.id limit ${limit}
+    select m.id from messages m join conversations c on c.id = m.conversation_id
+    where ${pending} ${bound ? sql`and m.created_at <= ${bound.createdAt}::timestamptz` : sql``}
     for update of m skip locked`);
-  const rows = rowsOf<{ id: string; createdAt: string }>(result);
+  const rows = rowsOf<{ id: string }>(result);
   if (!rows.length) return { messages: 0, attachments: 0, storageKeys: [], last: null };
   const ids = sql`(select unnest(${`{${rows.map((r) => r.id).join(',')}}`}::uuid[]))`;
   const deleted = await deletedKeys(db, sql`delete from attachments where message_id in ${ids} returning storage_key`);
   await db.execute(sql`update messages set body = null, raw = null, location = null, template_variables = null, updated_at = now() where id in ${ids}`);
-  const last = rows[rows.length - 1]!;
-  return { messages: rows.length, attachments: deleted.n, storageKeys: deleted.keys, last: rows.length < limit ? null : last };
+  return { messages: rows.length, attachments: deleted.n, storageKeys: deleted.keys, last: bound ? { createdAt: bound.createdAt } : null };
 }
 
 /** Outbox events, status callbacks and simulator rows of a channel older than `cutoff` (closed conversations' events only). */

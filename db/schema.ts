@@ -122,6 +122,9 @@ export const channels = pgTable(
     defaultCountry: text().notNull().default('US'),
     environment: environmentEnum().notNull().default('production'),
     active: boolean().notNull().default(true),
+    // Messages' content and media of closed conversations older than this many days are removed
+    // by the daily retention job (lib/privacy/retention.ts); null keeps them forever.
+    retentionDays: integer(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -395,6 +398,33 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_entity_idx').on(t.entity, t.entityId), index('audit_log_created_idx').on(t.createdAt)],
 );
+
+// What an erasure removed (kind contact: one customer, on an admin's request) or a retention run
+// (kind retention: one channel's old content): counts and ids only, never what was said. The receipt.
+export const erasureKindEnum = pgEnum('erasure_kind', ['contact', 'retention']);
+export const erasures = pgTable(
+  'erasures',
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    kind: erasureKindEnum().notNull(),
+    // The erased contact's former id (the row itself is gone).
+    contactId: uuid(),
+    channelId: uuid().references(() => channels.id, { onDelete: 'cascade' }),
+    actorId: uuid().references(() => users.id, { onDelete: 'set null' }),
+    // retention: content older than this was removed.
+    cutoff: timestamp({ withTimezone: true }),
+    counts: jsonb().$type<Record<string, number>>().notNull(),
+    filesRemoved: integer().notNull().default(0),
+    // Media files whose rows are gone but which are still on disk: written in the transaction that
+    // removed the rows, cleared once deleted. The daily job finishes any a crash left behind.
+    pendingStorageKeys: text().array().notNull().default(sql`'{}'::text[]`),
+    createdAt: createdAt(),
+    // null while a retention run is still going (or died: the next run starts a new receipt).
+    finishedAt: timestamp({ withTimezone: true }),
+  },
+  (t) => [index('erasures_kind_created_idx').on(t.kind, t.createdAt), index('erasures_channel_idx').on(t.channelId, t.createdAt)],
+);
+export type Erasure = InferSelectModel<typeof erasures>;
 
 // Outbox of domain events: realtime catch-up (auth.since) reads it; eventId = id.
 export const events = pgTable(

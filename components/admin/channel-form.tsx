@@ -18,6 +18,7 @@ type Values = {
   language: string;
   defaultCountry: string;
   environment: 'sandbox' | 'production';
+  retentionDays: string;
 };
 
 function initial(c: ChannelDto | null, queues: QueueDto[]): Values {
@@ -31,6 +32,7 @@ function initial(c: ChannelDto | null, queues: QueueDto[]): Values {
     language: c?.language ?? 'en',
     defaultCountry: c?.defaultCountry ?? 'US',
     environment: c?.environment ?? 'production',
+    retentionDays: c?.retentionDays ? String(c.retentionDays) : '',
   };
 }
 
@@ -79,6 +81,7 @@ export function ChannelForm({
       language: v.language,
       defaultCountry: v.defaultCountry,
       environment: v.environment,
+      retentionDays: v.retentionDays.trim() ? Number(v.retentionDays) : null,
       ...(isSim ? {} : { accountSid: v.accountSid }),
       ...(v.authToken ? { authToken: v.authToken } : {}),
     };
@@ -196,6 +199,24 @@ export function ChannelForm({
             <option value="production">Production (approved WhatsApp sender)</option>
             <option value="sandbox">Sandbox (Twilio&apos;s test number)</option>
           </select>
+        </Field>
+        <Field
+          id="channel-retention"
+          label="Keep messages for (days)"
+          error={errors.retentionDays}
+          hint="Empty: forever. A daily job removes older messages and media of closed chats; reports keep their numbers."
+        >
+          <input
+            id="channel-retention"
+            type="number"
+            min={1}
+            inputMode="numeric"
+            className={inputClass}
+            value={v.retentionDays}
+            onChange={(e) => set('retentionDays', e.target.value)}
+            aria-invalid={!!errors.retentionDays}
+            data-testid="channel-retention"
+          />
         </Field>
       </div>
 

@@ -10,6 +10,7 @@ const tabs = [
   { href: '/settings/quick-replies', label: 'Quick replies' },
   { href: '/settings/templates', label: 'Templates' },
   { href: '/settings/api-tokens', label: 'API tokens' },
+  { href: '/settings/privacy', label: 'Contacts & privacy' },
 ];
 
 export function SettingsTabs() {

@@ -35,6 +35,8 @@ export type ChannelDto = {
   defaultCountry: string;
   environment: Channel['environment'];
   active: boolean;
+  /** Days closed conversations' content and media are kept; null: forever. */
+  retentionDays: number | null;
   webhookUrl: string;
   statusCallbackUrl: string;
   messagesLast24h: number;
@@ -54,6 +56,7 @@ export type ChannelInput = {
   defaultCountry: string;
   environment: Channel['environment'];
   active?: boolean;
+  retentionDays?: number | null;
 };
 
 export function channelUrls(id: string) {
@@ -76,6 +79,7 @@ export function toChannelDto(c: Channel, extra: { queueName?: string | null; mes
     defaultCountry: c.defaultCountry,
     environment: c.environment,
     active: c.active,
+    retentionDays: c.retentionDays,
     ...channelUrls(c.id),
     messagesLast24h: extra.messagesLast24h ?? 0,
     conversationCount: extra.conversationCount ?? 0,
@@ -153,6 +157,7 @@ export async function createChannel(actor: Actor, input: ChannelInput, db: Db = 
         defaultCountry: input.defaultCountry,
         environment: input.environment,
         active: input.active ?? true,
+        retentionDays: input.retentionDays ?? null,
       });
       await writeAudit(tx, { actorId: actor.id, action: 'channel.created', entity: 'channel', entityId: c.id, after: snapshot(c) });
       return c;

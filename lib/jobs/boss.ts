@@ -9,6 +9,8 @@ export type JobDefinition<T extends object = object> = {
   queue?: { retryLimit?: number; retryDelay?: number; retryBackoff?: boolean; expireInSeconds?: number };
   /** Jobs of this name run at most this many at once per process. */
   concurrency?: number;
+  /** Also run on this cron schedule (UTC), once across all processes (pg-boss's scheduler). */
+  cron?: string;
   handler: (data: T, job: { id: string; retryCount: number }) => Promise<void>;
 };
 
@@ -39,6 +41,7 @@ export async function startJobs(
   g.__parleyBoss = boss;
   for (const def of registry.values()) {
     await boss.createQueue(def.name, { retryLimit: 3, retryDelay: 2, retryBackoff: true, notify: !pglite, ...def.queue });
+    if (def.cron) await boss.schedule(def.name, def.cron, {}, { tz: 'UTC' });
     if (opts.work === false) continue;
     const workerId = await boss.work<object>(
       def.name,

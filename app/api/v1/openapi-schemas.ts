@@ -21,6 +21,17 @@ function obj(properties: Record<string, Schema>, optional: string[] = []): Schem
   return { type: 'object', properties, required: Object.keys(properties).filter((k) => !optional.includes(k)) };
 }
 
+// lib/privacy/contacts.ts
+const privacyContactFields = {
+  id,
+  name: nstr,
+  phone: str,
+  waId: nstr,
+  language: nstr,
+  createdAt: time,
+  counts: obj({ conversations: int, openConversations: int, messages: int, attachments: int }),
+};
+
 // lib/conversations/dto.ts
 const contact = obj({ id, name: nstr, phone: str, waId: nstr, language: nstr });
 const conversationFields = {
@@ -204,6 +215,7 @@ export const schemas = {
     defaultCountry: str,
     environment: enumOf('sandbox', 'production'),
     active: bool,
+    retentionDays: { ...nint, description: 'Days closed conversations’ message content and media are kept (a daily job removes older); null: forever.' },
     webhookUrl: str,
     statusCallbackUrl: str,
     messagesLast24h: int,
@@ -215,6 +227,28 @@ export const schemas = {
   QuickReply: obj({ id, shortcut: str, language: str, text: str, queueIds: { type: ['array', 'null'], items: id }, createdAt: time, updatedAt: time }),
   Template: template,
   TemplateImport: obj({ created: int, updated: int, unchanged: int, items: { type: 'array', items: { $ref: '#/components/schemas/Template' } } }),
+  // lib/privacy
+  PrivacyContact: obj(privacyContactFields),
+  PrivacyContactDetail: obj({
+    ...privacyContactFields,
+    conversations: {
+      type: 'array',
+      items: obj({ id, channelId: id, channelName: str, queueName: str, status: enumOf('waiting', 'active', 'closed'), messageCount: int, createdAt: time, closedAt: ntime }),
+    },
+  }),
+  ErasureReceipt: obj({
+    receiptId: id,
+    kind: { ...enumOf('contact', 'retention'), description: 'contact: an admin erased one customer; retention: a channel’s daily retention run.' },
+    contactId: { ...nid, description: 'The erased contact’s former id.' },
+    channelId: nid,
+    actorId: nid,
+    cutoff: { ...ntime, description: 'Retention: content written before this was removed.' },
+    erasedAt: time,
+    finishedAt: { ...ntime, description: 'null while a retention run is still going.' },
+    counts: { type: 'object', additionalProperties: int, description: 'Rows removed or emptied per kind (messages, attachments, events, statusCallbacks, ...).' },
+    filesRemoved: { ...int, description: 'Media files deleted from disk (a file another row still uses is kept).' },
+    filesPending: { ...int, description: 'Files still to delete: a process stopped first; the daily retention job finishes them.' },
+  }),
   ApiToken: obj(apiTokenFields),
   NewApiToken: obj({ ...apiTokenFields, token: { type: 'string', description: 'prl_...: shown only in this answer.' } }),
   Session: obj({ id, createdAt: time, lastSeenAt: time, expiresAt: time, userAgent: nstr, ip: nstr }),

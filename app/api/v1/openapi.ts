@@ -5,6 +5,8 @@ import { SESSION_COOKIE } from '@/lib/auth/session';
 import { historyQuerySchema } from '@/lib/history/filters';
 import { reportQuerySchema } from '@/lib/reports/report';
 import { createApiTokenSchema } from './api-tokens/schema';
+import { eraseContactSchema, searchContactsSchema } from './contacts/schema';
+import { listErasuresSchema } from './erasures/schema';
 import { tokenRequestSchema } from './auth/token/schema';
 import { checkCredentialsSchema, createChannelSchema, updateChannelSchema } from './channels/schema';
 import { sendMessageSchema } from './conversations/[id]/messages/send-schema';
@@ -34,7 +36,7 @@ type Op = {
   body?: z.ZodType;
   bodyOptional?: true;
   upload?: true;
-  ok: { status?: number; schema?: Schema; csv?: true; description?: string; also?: { status: number; description: string } };
+  ok: { status?: number; schema?: Schema; csv?: true; zip?: true; description?: string; also?: { status: number; description: string } };
   /** Statuses beyond those implied by auth, parameters and body (409, 422, ...). */
   errors?: (keyof typeof errorResponses)[];
 };
@@ -90,7 +92,9 @@ function operation(path: string, id: string, op: Op): Schema {
         'application/json': { schema: op.ok.schema },
         ...(op.ok.csv ? { 'text/csv': { schema: { type: 'string' } } } : {}),
       }
-    : undefined;
+    : op.ok.zip
+      ? { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } }
+      : undefined;
   const errors = new Set<keyof typeof errorResponses>();
   if (parameters.length || op.body || op.upload) errors.add(400);
   if (op.auth !== 'public') errors.add(401);
@@ -224,6 +228,27 @@ const ops: [Method, string, string, Op][] = [
   ...crud('templates', 'template', 'Template', { create: createTemplateSchema, update: updateTemplateSchema, list: listTemplatesSchema, readBy: 'conversations', getBy: 'conversations' }),
   ['post', '/templates/import', 'importTemplates', { summary: 'Import the channel’s Twilio Content API templates', tag: 'templates', auth: 'settings', body: importTemplatesSchema, ok: { schema: ref('TemplateImport') }, errors: [404, 502] }],
 
+  ['get', '/contacts', 'searchContacts', {
+    summary: 'Find a contact by number or name (privacy requests)', tag: 'privacy', auth: 'settings', query: searchContactsSchema,
+    notes: { q: '3+ digits of the number (or WhatsApp id), or words of the name (prefixes).' },
+    ok: { schema: page(ref('PrivacyContact')) },
+  }],
+  ['get', '/contacts/{id}', 'getContact', { summary: 'One contact with counts and conversations', tag: 'privacy', auth: 'settings', ok: { schema: ref('PrivacyContactDetail') } }],
+  ['get', '/contacts/{id}/export', 'exportContact', {
+    summary: 'Everything held about the contact, as a zip', tag: 'privacy', auth: 'settings',
+    description: '`contact.json` (the contact, conversations, messages, attachments’ metadata) and the media files under `media/`, streamed. Audited.',
+    ok: { zip: true },
+  }],
+  ['post', '/contacts/{id}/erase', 'eraseContact', {
+    summary: 'Erase the contact everywhere', tag: 'privacy', auth: 'settings', body: eraseContactSchema,
+    description:
+      '`confirm` must be the contact’s phone number. Open conversations are resolved, then in one transaction the messages’ content, attachments (and their files), ' +
+      'outbox events, status callbacks, simulator rows and the contact are removed; conversations and content-free message skeletons stay for reports, ' +
+      'under a placeholder contact. A later message from the same number starts a new contact. The audit log records the counts, never the content.',
+    ok: { schema: ref('ErasureReceipt') },
+  }],
+  ['get', '/erasures', 'listErasures', { summary: 'Latest erasure receipts and retention runs', tag: 'privacy', auth: 'settings', query: listErasuresSchema, ok: { schema: page(ref('ErasureReceipt')) } }],
+  ['get', '/erasures/{id}', 'getErasure', { summary: 'One erasure receipt', tag: 'privacy', auth: 'settings', ok: { schema: ref('ErasureReceipt') } }],
   ['get', '/api-tokens', 'listApiTokens', { summary: 'List API tokens', tag: 'api-tokens', auth: 'settings', description: 'Every token: integration tokens made here and login tokens made by POST /auth/token (kind `login`).', ok: { schema: page(ref('ApiToken')) } }],
   ['post', '/api-tokens', 'createApiToken', { summary: 'Create an API token (shown once)', tag: 'api-tokens', auth: 'settings', body: createApiTokenSchema, ok: { status: 201, schema: ref('NewApiToken') }, errors: [404] }],
   ['delete', '/api-tokens/{id}', 'revokeApiToken', { summary: 'Revoke an API token', tag: 'api-tokens', auth: 'settings', ok: { schema: ref('ApiToken') } }],

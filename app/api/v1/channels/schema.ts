@@ -13,6 +13,8 @@ const fields = {
   defaultCountry: countryCode,
   environment: z.enum(['sandbox', 'production'], { message: 'must be sandbox or production' }),
   active: z.boolean(),
+  // Days to keep closed conversations' message content and media; null keeps them forever.
+  retentionDays: z.number({ message: 'must be a number of days' }).int().min(1, 'must be at least 1 day').max(36500).nullable(),
 };
 
 export const createChannelSchema = z.object({
@@ -24,6 +26,7 @@ export const createChannelSchema = z.object({
   defaultCountry: fields.defaultCountry.optional().transform((v) => v ?? 'US'),
   environment: fields.environment.optional().transform((v) => v ?? 'production'),
   active: fields.active.optional(),
+  retentionDays: fields.retentionDays.optional(),
 });
 export type CreateChannelBody = z.infer<typeof createChannelSchema>;
 

@@ -1,0 +1,9 @@
+import { idParam, type IdContext } from '@/lib/admin/params';
+import { requireActor } from '@/lib/auth/guard';
+import { route } from '@/lib/http';
+import { getContactDetail } from '@/lib/privacy/contacts';
+
+export const GET = route<IdContext>(async (req, ctx) => {
+  await requireActor(req, 'settings');
+  return Response.json(await getContactDetail({ id: await idParam(ctx, 'contact') }));
+});

@@ -1,0 +1,10 @@
+import { requireActor } from '@/lib/auth/guard';
+import { parseWith, route, searchParams } from '@/lib/http';
+import { searchContacts } from '@/lib/privacy/contacts';
+import { searchContactsSchema } from './schema';
+
+/** Admin: find a customer by (part of) the number or words of the name. */
+export const GET = route(async (req) => {
+  await requireActor(req, 'settings');
+  return Response.json(await searchContacts(parseWith(searchContactsSchema, searchParams(req))));
+});

@@ -1,0 +1,9 @@
+import { idParam, type IdContext } from '@/lib/admin/params';
+import { requireActor } from '@/lib/auth/guard';
+import { route } from '@/lib/http';
+import { getErasureReceipt } from '@/lib/privacy/receipts';
+
+export const GET = route<IdContext>(async (req, ctx) => {
+  await requireActor(req, 'settings');
+  return Response.json(await getErasureReceipt({ id: await idParam(ctx, 'erasure receipt') }));
+});

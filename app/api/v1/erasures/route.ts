@@ -1,0 +1,10 @@
+import { requireActor } from '@/lib/auth/guard';
+import { parseWith, route, searchParams } from '@/lib/http';
+import { listErasureReceipts } from '@/lib/privacy/receipts';
+import { listErasuresSchema } from './schema';
+
+/** The latest receipts: contact erasures and retention runs (when each ran, what it removed). */
+export const GET = route(async (req) => {
+  await requireActor(req, 'settings');
+  return Response.json(await listErasureReceipts(parseWith(listErasuresSchema, searchParams(req))));
+});

@@ -27,7 +27,8 @@ const conversationOf = (e: PublishedEvent): string | undefined => {
  * the conversations' current rows and the agent's current queues), not by the audience the event had
  * when it was published: a chat a colleague took, or one of a queue the agent joined since, replays
  * nothing of its messages. A chat the agent may no longer see replays only the last update that
- * named it in its audience and shows the chat as no longer its (so the client drops it).
+ * named it in its audience and shows the chat as no longer its (so the client drops it); without
+ * the customer's name and number unless the agent held the chat itself.
  */
 async function agentReplay(socket: ParleySocket, list: PublishedEvent[]): Promise<PublishedEvent[]> {
   const { actor } = socket.data;
@@ -42,10 +43,16 @@ async function agentReplay(socket: ParleySocket, list: PublishedEvent[]): Promis
     const named = roomsForAudience(e.audience).some((r) => socket.rooms.has(r));
     if (named && !maySeeConversation(actor, e.data.conversation, member)) lastDrop.set(id, e.eventId);
   }
-  return list.filter((e) => {
+  return list.flatMap((e) => {
     const id = conversationOf(e);
-    if (!id) return mayReceive(socket, actor, e);
-    return visibleNow.has(id) || lastDrop.get(id) === e.eventId;
+    if (!id) return mayReceive(socket, actor, e) ? [e] : [];
+    if (visibleNow.has(id)) return [e];
+    if (lastDrop.get(id) !== e.eventId || e.type !== 'conversation.updated') return [];
+    // Named in it: the agent held the chat and knows the customer. Told through its queue only: it
+    // may have joined the queue since, so the customer is not named.
+    if (e.audience.userIds?.includes(actor.id)) return [e];
+    const { contact } = e.data.conversation;
+    return [{ ...e, data: { conversation: { ...e.data.conversation, contact: { id: contact.id, name: null, phone: '', waId: null, language: null } } } }];
   });
 }
 

@@ -190,10 +190,12 @@ export function ContactPanel({
           <ul className="space-y-1.5" data-testid="earlier-conversations">
             {earlier.map((c) => (
               <li key={c.id}>
+                {/* Closed ones open as a transcript; an open one is a live chat (in the list when it is yours). */}
                 <button
                   type="button"
-                  disabled={!onOpen}
+                  disabled={!onOpen || c.status !== 'closed'}
                   onClick={() => onOpen?.(c.id)}
+                  title={c.status === 'closed' ? undefined : 'In progress: not a transcript yet'}
                   className="w-full rounded-md border border-slate-100 px-2 py-1.5 text-left text-xs hover:bg-slate-50 disabled:cursor-default"
                 >
                   <div className="flex justify-between">

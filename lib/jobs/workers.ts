@@ -2,4 +2,5 @@
 import '@/lib/routing/jobs';
 import '@/lib/conversations/send-job';
 import '@/lib/media/download';
+import '@/lib/events/prune';
 export {};

@@ -137,9 +137,10 @@ export function ContactPanel({
                 className="w-full rounded border border-slate-300 px-2 py-1 text-xs"
               >
                 <option value="">Choose an agent or a queue…</option>
-                <optgroup label="Agents in this queue">
+                {/* Only members of the chat's queue can be given it (any role), when available with room. */}
+                <optgroup label="Members of this queue">
                   {(agents ?? []).map((a) => (
-                    <option key={a.id} value={`agent:${a.id}`} disabled={a.presence === 'offline' || a.load >= a.maxChats}>
+                    <option key={a.id} value={`agent:${a.id}`} disabled={a.presence !== 'available' || a.load >= a.maxChats}>
                       {a.name} — {a.presence}, {a.load}/{a.maxChats}
                       {a.languages.length ? ` (${a.languages.join(', ')})` : ''}
                     </option>

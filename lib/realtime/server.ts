@@ -23,9 +23,11 @@
  * at or below the replayed horizon are dropped).
  *
  * Access: who receives what is the one rule of lib/conversations/access.ts, applied live from the
- * event and memory (visibility.ts) and on catch-up from the conversations' rows now (catch-up.ts).
- * The handshake's credentials are checked again on `access.changed` and every RECHECK_SECONDS
- * (access-check.ts). A browser handshake from a page of another origin is refused.
+ * event and memory (visibility.ts) and on catch-up from the conversations' rows now (catch-up.ts):
+ * an agent replays no message of a chat it may not see now, only the last `conversation.updated`
+ * that took it away (its customer blanked unless the agent held the chat). The handshake's
+ * credentials are checked again on `access.changed` and every RECHECK_SECONDS (access-check.ts).
+ * A browser handshake from a page of another origin is refused (403; an upgrade 400).
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';

@@ -9,6 +9,7 @@ import { initialRooms, localSocketsIn, userRoom } from './rooms';
 
 /** How often every socket's credentials are checked again, whatever events were missed. */
 export const RECHECK_SECONDS = 60;
+const CONCURRENCY = 4;
 
 const keyOf = (c: SocketCredentials) => JSON.stringify([c.authorization ?? '', c.token ?? '', c.cookie ?? '']);
 
@@ -26,14 +27,15 @@ export async function recheckSockets(sockets: ParleySocket[], reason: string): P
   }
   let ended = 0;
   let changed = 0;
-  for (const group of byCredential.values()) {
+  const groups = [...byCredential.values()];
+  const recheckGroup = async (group: ParleySocket[]) => {
     let actor: Actor | null;
     try {
       actor = await resolveActor(group[0]!.data.credentials);
     } catch (err) {
       // The database is away: keep the sockets (they are checked again at the next round).
       logger.warn({ err }, 'socket access re-check failed');
-      continue;
+      return;
     }
     for (const s of group) {
       if (!actor || actor.id !== s.data.actor.id) {
@@ -42,13 +44,19 @@ export async function recheckSockets(sockets: ParleySocket[], reason: string): P
         ended++;
       } else if (actor.role !== s.data.actor.role || reason === 'queues_changed') {
         s.data.actor = actor;
-        await rejoinRooms(s);
         changed++;
+        // Meanwhile (or if this fails) delivery already judges by the new role, whatever the rooms.
+        await rejoinRooms(s).catch((err: unknown) => logger.warn({ err }, 'socket rooms not recomputed'));
       } else {
         s.data.actor = actor;
       }
     }
-  }
+  };
+  // A few at a time: the same check as a handshake (resolveActor), without a burst of queries.
+  const lanes = Array.from({ length: Math.min(CONCURRENCY, groups.length) }, async () => {
+    for (let group = groups.shift(); group; group = groups.shift()) await recheckGroup(group);
+  });
+  await Promise.all(lanes);
   if (ended || changed) logger.info({ ended, changed, reason }, 'socket access re-checked');
   return { ended, changed };
 }

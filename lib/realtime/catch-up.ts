@@ -5,8 +5,8 @@ import { maySeeConversation } from '@/lib/conversations/access';
 import type { Audience, PublishedEvent } from '@/lib/events/types';
 import type { ParleySocket } from './delivery';
 import { wirePayload } from './delivery';
-import { queueRoom, roomsForAudience, type InitialRooms } from './rooms';
-import { mayReceive } from './visibility';
+import { queueRoom, type InitialRooms } from './rooms';
+import { inAudience, mayReceive } from './visibility';
 
 export const CATCH_UP_LIMIT = 5000;
 
@@ -40,7 +40,7 @@ async function agentReplay(socket: ParleySocket, list: PublishedEvent[]): Promis
   for (const e of list) {
     const id = conversationOf(e);
     if (!id || visibleNow.has(id) || e.type !== 'conversation.updated') continue;
-    const named = roomsForAudience(e.audience).some((r) => socket.rooms.has(r));
+    const named = inAudience(socket, e.audience);
     if (named && !maySeeConversation(actor, e.data.conversation, member)) lastDrop.set(id, e.eventId);
   }
   return list.flatMap((e) => {

@@ -3,7 +3,7 @@ import type { Actor } from '@/lib/auth/roles';
 import { maySeeConversation, type ConversationFacts } from '@/lib/conversations/access';
 import type { ConversationDto } from '@/lib/conversations/dto';
 import type { Audience, PublishedEvent } from '@/lib/events/types';
-import { queueRoom, roomsForAudience, userRoom } from './rooms';
+import { queueRoom, roomsForAudience, SUPERVISORS, userRoom } from './rooms';
 
 /**
  * Who may receive an event, decided with the one access rule (lib/conversations/access.ts) from
@@ -68,7 +68,8 @@ export function candidateRooms(e: PublishedEvent): string[] {
   return [...new Set([...rooms, ...extra])];
 }
 
-const inAudience = (socket: Socket, a: Audience) => roomsForAudience(a).some((r) => socket.rooms.has(r));
+// For an agent: the supervisors' room never counts (a socket demoted a moment ago may still be in it).
+export const inAudience = (socket: Socket, a: Audience) => roomsForAudience(a).some((r) => r !== SUPERVISORS && socket.rooms.has(r));
 
 /**
  * Whether this socket may receive this event now. Supervisors and admins: everything. Agents:

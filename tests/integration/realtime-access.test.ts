@@ -206,6 +206,18 @@ describe('sockets end or change when access does', { timeout: 120_000 }, () => {
   });
 });
 
+describe('the periodic re-check', { timeout: 120_000 }, () => {
+  it('costs one credential check per distinct token or cookie (figure printed), and ends nobody still allowed', async () => {
+    const people = await Promise.all(Array.from({ length: 100 }, (_, i) => createAgent(app, { name: `Many ${i}` })));
+    await Promise.all(people.map((p) => open(p.token)));
+    const sockets = getIo()!.of('/').sockets.size;
+    const t0 = performance.now();
+    const result = await recheckAllSockets(getIo()!);
+    console.log(`periodic re-check of ${sockets} sockets: ${(performance.now() - t0).toFixed(1)} ms`);
+    expect(result.ended).toBe(0);
+  });
+});
+
 describe('cross-origin handshakes', { timeout: 60_000 }, () => {
   const handshake = (headers: Record<string, string>) => {
     const s = connectIo(app.url, { path: '/socket.io', transports: ['websocket'], reconnection: false, extraHeaders: headers });

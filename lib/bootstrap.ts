@@ -7,6 +7,7 @@ import { startJobs, stopJobs } from './jobs/boss';
 import './jobs/workers';
 import './routing/listeners';
 import { startRoutingSchedules } from './routing/jobs';
+import { startEventSchedules } from './events/prune';
 import { logger } from './logger';
 import { ensureAdminFromEnv } from './setup/admin';
 import { seedDemoIfEmpty, type DemoResult } from './setup/demo';
@@ -45,6 +46,7 @@ export async function startRuntime(
       : { seeded: false, logins: [] };
   const boss = await startJobs(db, { databaseUrl: config.databaseUrl, work: options.work });
   await startRoutingSchedules(boss);
+  await startEventSchedules(boss);
   logger.info({ driver: db.kind }, 'runtime started');
 
   return {

@@ -137,9 +137,10 @@ export function ContactPanel({
                 className="w-full rounded border border-slate-300 px-2 py-1 text-xs"
               >
                 <option value="">Choose an agent or a queue…</option>
-                <optgroup label="Agents in this queue">
+                {/* Only members of the chat's queue can be given it (any role), when available with room. */}
+                <optgroup label="Members of this queue">
                   {(agents ?? []).map((a) => (
-                    <option key={a.id} value={`agent:${a.id}`} disabled={a.presence === 'offline' || a.load >= a.maxChats}>
+                    <option key={a.id} value={`agent:${a.id}`} disabled={a.presence !== 'available' || a.load >= a.maxChats}>
                       {a.name} — {a.presence}, {a.load}/{a.maxChats}
                       {a.languages.length ? ` (${a.languages.join(', ')})` : ''}
                     </option>
@@ -190,10 +191,12 @@ export function ContactPanel({
           <ul className="space-y-1.5" data-testid="earlier-conversations">
             {earlier.map((c) => (
               <li key={c.id}>
+                {/* Closed ones open as a transcript; an open one is a live chat (in the list when it is yours). */}
                 <button
                   type="button"
-                  disabled={!onOpen}
+                  disabled={!onOpen || c.status !== 'closed'}
                   onClick={() => onOpen?.(c.id)}
+                  title={c.status === 'closed' ? undefined : 'In progress: not a transcript yet'}
                   className="w-full rounded-md border border-slate-100 px-2 py-1.5 text-left text-xs hover:bg-slate-50 disabled:cursor-default"
                 >
                   <div className="flex justify-between">

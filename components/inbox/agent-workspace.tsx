@@ -437,7 +437,8 @@ export function AgentWorkspace() {
     return <div className="flex flex-1 items-center justify-center text-sm text-slate-500">Loading your inbox…</div>;
   }
 
-  const canWrite = !!selected && selected.status === 'active' && (selected.assigneeId === meId || !isAgent);
+  // Only the chat's assignee writes in it; supervisors and admins read others' chats (DESIGN.md).
+  const canWrite = !!selected && selected.status === 'active' && selected.assigneeId === meId;
   const selectedOffer = selected ? offerExpiry(selected, meId, queues) : undefined;
   const readOnlyReason = !selected
     ? ''
@@ -445,7 +446,9 @@ export function AgentWorkspace() {
       ? 'Accept this chat to reply.'
       : selected.status === 'closed'
         ? 'This chat is closed. A new message from the customer opens a new chat.'
-        : 'This chat belongs to another agent.';
+        : isAgent
+          ? 'This chat belongs to another agent.'
+          : 'Read-only: only the agent this chat is assigned to can reply.';
 
   return (
     <div className="flex min-h-0 flex-1" data-testid="agent-workspace" data-realtime={status}>

@@ -1,23 +1,45 @@
 'use client';
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { apiError } from '@/components/history/format';
 
-/** Transfer (to an agent or a queue) and resolve, for a supervisor looking at an open chat. */
+type Person = { id: string; name: string; presence: string; load: number; maxChats: number };
+
+/**
+ * Transfer and resolve, for a supervisor looking at an open chat (they do not write in it). A chat
+ * goes to a queue, or to a member of its own queue (any role) who is available with room.
+ */
 export function ChatActions({
   conversationId,
+  queueId,
   queues,
   agents,
   onDone,
 }: {
   conversationId: string;
+  /** The chat's queue: its members are the people it can be transferred to. */
+  queueId: string;
   queues: { id: string; name: string }[];
-  agents: { id: string; name: string; presence: string; load: number; maxChats: number }[];
+  /** Live presence and load (the supervision summary), fresher than the member list. */
+  agents: Person[];
   onDone: () => void;
 }) {
   const [target, setTarget] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [members, setMembers] = useState<Person[]>([]);
+
+  useEffect(() => {
+    let live = true;
+    fetch(`/api/v1/queues/${queueId}/agents`, { cache: 'no-store' })
+      .then((r) => (r.ok ? (r.json() as Promise<{ items: Person[] }>) : { items: [] }))
+      .then((r) => live && setMembers(r.items))
+      .catch(() => live && setMembers([]));
+    return () => {
+      live = false;
+    };
+  }, [queueId]);
+  const people = members.map((m) => ({ ...m, ...agents.find((a) => a.id === m.id) }));
 
   async function post(path: string, body?: unknown) {
     setBusy(true);
@@ -55,9 +77,9 @@ export function ChatActions({
               <option key={q.id} value={`queue:${q.id}`}>{q.name}</option>
             ))}
           </optgroup>
-          <optgroup label="Agents">
-            {agents.map((a) => (
-              <option key={a.id} value={`agent:${a.id}`}>
+          <optgroup label="Members of this queue">
+            {people.map((a) => (
+              <option key={a.id} value={`agent:${a.id}`} disabled={a.presence !== 'available' || a.load >= a.maxChats}>
                 {a.name} ({a.presence}, {a.load}/{a.maxChats})
               </option>
             ))}

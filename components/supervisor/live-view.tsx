@@ -220,6 +220,7 @@ export function LiveView() {
               t.conversation.status === 'closed' ? null : (
                 <ChatActions
                   conversationId={t.conversation.id}
+                  queueId={t.conversation.queue.id}
                   queues={summary.queues}
                   agents={summary.agents}
                   onDone={() => {

@@ -331,13 +331,14 @@ export async function isAgentsConversation(db: Db, { agentId, conversationId }: 
 }
 
 /**
- * Whether the agent may see an open chat with the contact of this conversation: one assigned or
- * offered to them, or one waiting in a queue of theirs (as canSeeConversation).
+ * Whether this is a CLOSED conversation of a contact the agent serves now: one with an open chat
+ * assigned or offered to the agent, or waiting in a queue of theirs (as canSeeConversation). An
+ * open conversation is never readable this way (a colleague's chat stays theirs).
  */
 export async function agentServesContactOf(db: Db, { agentId, conversationId }: { agentId: string; conversationId: string }): Promise<boolean> {
   const result = await db.execute(sql`
     select 1 from conversations c join conversations open on open.contact_id = c.contact_id
-    where c.id = ${conversationId}::uuid and open.status <> 'closed'
+    where c.id = ${conversationId}::uuid and c.status = 'closed' and open.status <> 'closed'
       and (open.assignee_id = ${agentId}::uuid or open.offered_to_id = ${agentId}::uuid
         or (open.status = 'waiting' and exists (
           select 1 from queue_members qm where qm.queue_id = open.queue_id and qm.user_id = ${agentId}::uuid)))

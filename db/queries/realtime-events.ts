@@ -1,22 +1,26 @@
-import { and, asc, gt, or, sql } from 'drizzle-orm';
-import type { Db } from '../client';
-import { events, type EventRow } from '../schema';
+import { and, asc, gt, inArray, or, sql } from 'drizzle-orm';
+import { rowsOf, type Db } from '../client';
+import { conversations, events, type EventRow } from '../schema';
 
 export type CatchUpScope = { userId: string; queueIds: string[]; conversationIds: string[] } | 'all';
 
 /**
- * Outbox rows after `since` that may concern the scope (the caller refines per room), in eventId
- * order, and the highest eventId committed when they were read (`horizon`), from one snapshot.
- * Writers serialise on an advisory lock (lib/events/bus.ts), so no id <= horizon can commit later.
+ * Outbox rows after `since` that may concern the scope (the caller refines per event), in eventId
+ * order, the highest eventId committed when they were read (`horizon`) and the lowest still kept
+ * (`oldest`: older ones were pruned), from one snapshot. Writers serialise on an advisory lock
+ * (lib/events/bus.ts), so no id <= horizon can commit later.
  */
 export async function readEventsSince(
   db: Db,
   { since, scope, limit }: { since: number; scope: CatchUpScope; limit: number },
-): Promise<{ rows: EventRow[]; horizon: number }> {
+): Promise<{ rows: EventRow[]; horizon: number; oldest: number | null }> {
   return db.transaction(
     async (tx) => {
-      const [h] = await tx.select({ max: sql<string | null>`max(${events.id})` }).from(events);
+      const [h] = await tx
+        .select({ max: sql<string | null>`max(${events.id})`, min: sql<string | null>`min(${events.id})` })
+        .from(events);
       const horizon = Number(h?.max ?? 0);
+      const oldest = h?.min == null ? null : Number(h.min);
       const rows = await tx
         .select()
         .from(events)
@@ -37,7 +41,7 @@ export async function readEventsSince(
         )
         .orderBy(asc(events.id))
         .limit(limit);
-      return { rows, horizon };
+      return { rows, horizon, oldest };
     },
     { isolationLevel: 'repeatable read', accessMode: 'read only' },
   );
@@ -48,4 +52,47 @@ const toUuidArray = (ids: string[]) => sql`array[${sql.join(ids.map((id) => sql`
 export async function getLatestEventId(db: Db): Promise<number> {
   const [h] = await db.select({ max: sql<string | null>`max(${events.id})` }).from(events);
   return Number(h?.max ?? 0);
+}
+
+/** The access-deciding state of these conversations now (catch-up judges replayed events by it). */
+export async function listConversationFacts(db: Db, { ids }: { ids: string[] }) {
+  if (!ids.length) return [];
+  return db
+    .select({
+      id: conversations.id,
+      status: conversations.status,
+      assigneeId: conversations.assigneeId,
+      offeredToId: conversations.offeredToId,
+      queueId: conversations.queueId,
+    })
+    .from(conversations)
+    .where(inArray(conversations.id, ids));
+}
+
+/**
+ * The highest eventId catch-up no longer needs: every event older than `olderThanSeconds`, and
+ * every event beyond the newest `keepNewest` (ids, gaps included). The newest event is always kept:
+ * it is what a new socket's lastEventId and the `oldest` check above rest on.
+ */
+export async function findPruneCutoff(db: Db, { olderThanSeconds, keepNewest }: { olderThanSeconds: number; keepNewest: number }): Promise<number> {
+  const [r] = rowsOf<{ aged: string | null; newest: string | null }>(await db.execute(sql`
+    select
+      (select ${events.id} from ${events} where ${events.createdAt} < now() - ${olderThanSeconds}::int * interval '1 second'
+        order by ${events.createdAt} desc limit 1) as aged,
+      (select max(${events.id}) from ${events}) as newest`));
+  const newest = Number(r?.newest ?? 0);
+  if (!newest) return 0;
+  const cutoff = Math.max(Number(r?.aged ?? 0), newest - keepNewest);
+  return Math.max(0, Math.min(cutoff, newest - 1));
+}
+
+/** Deletes up to `batch` of the oldest events with id <= cutoff; returns how many (one short statement). */
+export async function deleteEventsUpTo(db: Db, { cutoff, batch }: { cutoff: number; batch: number }): Promise<number> {
+  const rows = await db
+    .execute(sql`
+      delete from ${events} where ${events.id} in (
+        select ${events.id} from ${events} where ${events.id} <= ${cutoff} order by ${events.id} limit ${batch})
+      returning ${events.id}`)
+    .then((x) => rowsOf<{ id: string }>(x));
+  return rows.length;
 }

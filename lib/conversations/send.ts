@@ -124,8 +124,14 @@ async function loadForSending(db: Db, actor: Actor, conversationId: string) {
   const found = await getConversationWithContact(db, { id: conversationId });
   await assertCanSeeConversation(db, actor, found?.conversation);
   const { conversation, contact } = found!;
-  if (actor.role === 'agent' && conversation.assigneeId !== actor.id) {
-    throw new AppError('forbidden:Only the agent this chat is assigned to can reply. Accept it first.');
+  // Only the person the chat is assigned to writes in it. Supervisors and admins watch read-only;
+  // to answer a customer themselves they take the chat as a member of its queue (accept, transfer).
+  if (conversation.assigneeId !== actor.id) {
+    throw new AppError(
+      actor.role === 'agent'
+        ? 'forbidden:Only the agent this chat is assigned to can reply. Accept it first.'
+        : 'forbidden:Supervisors and admins read other agents’ chats; only the agent it is assigned to can reply.',
+    );
   }
   return { conversation, contact };
 }

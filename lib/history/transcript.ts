@@ -6,6 +6,7 @@ import { listAttachmentsForMessages } from '@/db/queries/attachments';
 import { writeAudit } from '@/lib/audit';
 import type { Actor } from '@/lib/auth/roles';
 import { canAccess } from '@/lib/auth/roles';
+import { canSeeConversation } from '@/lib/conversations/access';
 import { toConversationDto, toMessageDto, type ConversationDto, type MessageDto } from '@/lib/conversations/dto';
 import { AppError } from '@/lib/errors';
 
@@ -21,10 +22,22 @@ export type Transcript = {
 
 const MAX_MESSAGES = 5000;
 
+async function agentMayRead(db: Db, actor: Actor, c: typeof conversations.$inferSelect): Promise<boolean> {
+  if (c.status !== 'closed') return canSeeConversation(db, actor, c);
+  // What was said before is what they need to help the customer they serve now.
+  return (
+    (await isAgentsConversation(db, { agentId: actor.id, conversationId: c.id })) ||
+    (await agentServesContactOf(db, { agentId: actor.id, conversationId: c.id }))
+  );
+}
+
 /**
  * A conversation read-only with every message, its attachments, delivery state and failure
  * reasons, and the system events (kind `system`) in order. Writes a "viewed" audit entry.
- * Agents read only chats they were assigned or wrote in (404 otherwise: existence not revealed).
+ * Agents (404 otherwise: existence not revealed) read an open chat only when the one access rule
+ * lets them see it now (lib/conversations/access.ts); a closed one they handled (assigned or wrote
+ * in); and a closed one of a customer they serve now (the workspace's "Earlier conversations").
+ * A colleague's open chat is never one of them, whoever the customer is.
  */
 export async function getTranscript({ db, actor, id }: { db: Db; actor: Actor; id: string }): Promise<Transcript> {
   const [row] = await db
@@ -36,13 +49,7 @@ export async function getTranscript({ db, actor, id }: { db: Db; actor: Actor; i
     .where(eq(conversations.id, id))
     .limit(1);
   if (!row) throw new AppError('not_found:No such conversation.');
-  // Agents read the chats they handled, and every earlier chat of a customer they are serving now
-  // (the workspace's "Earlier conversations"): what was said before is what they need to help.
-  if (
-    !canAccess(actor.role, 'history') &&
-    !(await isAgentsConversation(db, { agentId: actor.id, conversationId: id })) &&
-    !(await agentServesContactOf(db, { agentId: actor.id, conversationId: id }))
-  ) {
+  if (!canAccess(actor.role, 'history') && !(await agentMayRead(db, actor, row.c))) {
     throw new AppError('not_found:No such conversation.');
   }
   const list = await db

@@ -3,4 +3,5 @@ import '@/lib/routing/jobs';
 import '@/lib/conversations/send-job';
 import '@/lib/media/download';
 import '@/lib/privacy/retention-job';
+import '@/lib/events/prune';
 export {};

@@ -1,39 +1,52 @@
 import type { Server, Socket } from 'socket.io';
 import type { Actor } from '@/lib/auth/roles';
 import type { PublishedEvent } from '@/lib/events/types';
-import { applyMembership, roomsForAudience } from './rooms';
+import { onAccessChanged } from './access-check';
+import { applyMembership } from './rooms';
+import { candidateRooms, learnConversation, mayReceive } from './visibility';
+
+/** What the handshake authenticated with: re-checked when access changes and periodically. */
+export type SocketCredentials = { cookie?: string; authorization?: string; token?: string };
 
 /** Per-socket delivery state: while catching up, live events wait in `buffer`; `floor` dedupes. */
 export type SocketData = {
   actor: Actor;
+  credentials: SocketCredentials;
   /** Every event with eventId <= floor was already replayed to this socket (or is not its to see). */
   floor: number;
   catchingUp: boolean;
   buffer: PublishedEvent[];
 };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ParleySocket = Socket<any, any, any, SocketData>;
+
 export const wirePayload = (e: PublishedEvent) => ({ eventId: e.eventId, ...e.data });
 
 /**
  * Delivers one published event to this process's sockets. Every process runs it for every event
  * (locally published, or relayed from another process through the Redis adapter), so each socket
- * gets it exactly once, from the process it is connected to.
+ * gets it exactly once, from the process it is connected to. Who gets it is decided from the event
+ * and memory only (lib/realtime/visibility.ts): no database query per event.
  */
 export function deliverLocal(io: Server, e: PublishedEvent): void {
   applyMembership(io, e);
+  learnConversation(e);
+  // The server's own: the user's sockets here are checked again (lib/realtime/access-check.ts); never sent.
+  if (e.type === 'access.changed') return onAccessChanged(io, e);
   const nsp = io.of('/');
   const ready: string[] = [];
   const seen = new Set<string>();
-  for (const room of roomsForAudience(e.audience)) {
+  for (const room of candidateRooms(e)) {
     const ids = nsp.adapter.rooms.get(room);
     if (!ids) continue;
     for (const id of ids) {
       if (seen.has(id)) continue;
       seen.add(id);
-      const socket = nsp.sockets.get(id) as (Socket & { data: SocketData }) | undefined;
-      if (!socket) continue;
+      const socket = nsp.sockets.get(id) as ParleySocket | undefined;
+      if (!socket?.data.actor) continue;
       if (socket.data.catchingUp) socket.data.buffer.push(e);
-      else if (e.eventId > socket.data.floor) ready.push(id);
+      else if (e.eventId > socket.data.floor && mayReceive(socket, socket.data.actor, e)) ready.push(id);
     }
   }
   // One encode for all recipients: each socket sits in a room named by its id.

@@ -4,7 +4,10 @@ import { listHeldConversationIds, listMemberQueueIds } from '@/db/queries/routin
 import type { Actor } from '@/lib/auth/roles';
 import type { Audience, PublishedEvent } from '@/lib/events/types';
 
-// Room names. Only the server puts sockets in rooms; no client message can.
+// Room names. Only the server puts sockets in rooms; no client message can. Rooms only find the
+// sockets an event may concern: whether a socket receives it is the access rule's decision
+// (visibility.ts, with lib/conversations/access.ts), so a room a socket is in a moment too long
+// (a stale audience, a membership change in flight) shows it nothing it may not see.
 export const SUPERVISORS = 'supervisors';
 export const userRoom = (id: string) => `user:${id}`;
 export const queueRoom = (id: string) => `queue:${id}`;

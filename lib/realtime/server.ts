@@ -14,28 +14,42 @@
  *   agent.updated         {eventId, agentId, name, presence, load, maxChats}   (the agent and supervisors)
  *   ready                 {user, lastEventId, replayed, truncated}  after catch-up; keep lastEventId
  *                         (or the last eventId seen) and reconnect with auth: {since: it}
- *   resync                {lastEventId}  more than CATCH_UP_LIMIT missed: reload state over REST
+ *   resync                {lastEventId}  more than CATCH_UP_LIMIT missed, or older than the outbox
+ *                         keeps (lib/events/prune.ts): reload state over REST
+ *   session.ended         {reason}  the session or token ended, or the user was deactivated: the
+ *                         server disconnects next; sign in again
  * Connecting with auth.since: first every event after it the socket may see, in order, then live
  * ones; none twice (outbox ids become visible in commit order — lib/events/bus.ts — and live events
  * at or below the replayed horizon are dropped).
+ *
+ * Access: who receives what is the one rule of lib/conversations/access.ts, applied live from the
+ * event and memory (visibility.ts) and on catch-up from the conversations' rows now (catch-up.ts):
+ * an agent replays no message of a chat it may not see now, only the last `conversation.updated`
+ * that took it away (its customer blanked unless the agent held the chat). The handshake's
+ * credentials are checked again on `access.changed` and every RECHECK_SECONDS (access-check.ts).
+ * A browser handshake from a page of another origin is refused (403; an upgrade 400).
  */
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import { getDb } from '@/db/client';
 import { getLatestEventId } from '@/db/queries/realtime-events';
 import { resolveActor } from '@/lib/auth/session';
+import { getConfig } from '@/lib/config';
 import { onEvent } from '@/lib/events/bus';
 import type { PublishedEvent } from '@/lib/events/types';
 import { logger } from '@/lib/logger';
+import { comesFromAnotherOrigin } from '@/lib/security/origin';
+import { startPeriodicRecheck } from './access-check';
 import { catchUp, flushBuffer } from './catch-up';
-import { deliverLocal, type SocketData } from './delivery';
+import { deliverLocal, type ParleySocket, type SocketCredentials, type SocketData } from './delivery';
 import { cancelOfflineTimer, clearOfflineTimers, startOfflineTimer } from './presence-grace';
 import { initialRooms, userRoom } from './rooms';
+import { forgetConversations } from './visibility';
 
-export type ParleySocket = Socket & { data: SocketData };
+export type { ParleySocket };
 
 const RELAY = 'parley:event';
-const g = globalThis as unknown as { __parleyIo?: Server; __parleyIoUnsubscribe?: () => void };
+const g = globalThis as unknown as { __parleyIo?: Server; __parleyIoUnsubscribe?: () => void; __parleyIoRecheck?: () => void };
 
 export function getIo(): Server | undefined {
   return g.__parleyIo;
@@ -48,7 +62,23 @@ const parseSince = (v: unknown): number | undefined => {
 
 /** Socket.IO on the app's own HTTP server; every handshake must carry a session cookie or API token. */
 export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: string } = {}): Promise<Server> {
-  const io = new Server(httpServer, { path: '/socket.io', serveClient: false, cors: { origin: false } });
+  const io = new Server(httpServer, {
+    path: '/socket.io',
+    serveClient: false,
+    cors: { origin: false },
+    // A page of another origin (a sibling app on another port, a subdomain: same site, so the
+    // browser sends the session cookie) must not read a signed-in user's events. Clients that are
+    // not browser pages send no Origin and pass (they authenticate with a token).
+    allowRequest: (req, callback) => {
+      const get = (name: string) => {
+        const v = req.headers[name];
+        return Array.isArray(v) ? v[0] : v;
+      };
+      const refused = comesFromAnotherOrigin(get, getConfig().publicUrl);
+      if (refused) logger.warn({ origin: get('origin') }, 'cross-origin socket handshake refused');
+      callback(refused ? 'cross-origin request refused' : null, !refused);
+    },
+  });
   if (opts.redisUrl) {
     const { createAdapter } = await import('@socket.io/redis-adapter');
     const { createClient } = await import('redis');
@@ -65,13 +95,15 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
   io.use(async (socket, next) => {
     try {
       const auth = (socket.handshake.auth ?? {}) as { token?: string };
-      const actor = await resolveActor({
+      // Kept (server side only) to run this same check again when the user's access changes.
+      const credentials: SocketCredentials = {
         cookie: socket.handshake.headers.cookie,
         authorization: socket.handshake.headers.authorization,
         token: typeof auth.token === 'string' ? auth.token : undefined,
-      });
+      };
+      const actor = await resolveActor(credentials);
       if (!actor) return next(new Error('unauthorized'));
-      Object.assign(socket.data, { actor, floor: 0, catchingUp: true, buffer: [] } satisfies SocketData);
+      Object.assign(socket.data, { actor, credentials, floor: 0, catchingUp: true, buffer: [] } satisfies SocketData);
       next();
     } catch (err) {
       logger.warn({ err }, 'socket handshake failed');
@@ -88,7 +120,7 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
     void (async () => {
       try {
         // Rooms first (live events are buffered meanwhile), then the replay, then the buffer.
-        const scope = await initialRooms(getDb(), actor);
+        const scope = await initialRooms(getDb(), socket.data.actor);
         socket.join(scope.rooms);
         const since = parseSince((socket.handshake.auth as { since?: unknown } | undefined)?.since);
         let info = { lastEventId: 0, replayed: 0, truncated: false };
@@ -108,6 +140,8 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
     deliverLocal(io, e);
     if (opts.redisUrl) io.serverSideEmit(RELAY, e);
   });
+  g.__parleyIoRecheck?.();
+  g.__parleyIoRecheck = startPeriodicRecheck(io);
   g.__parleyIo = io;
   return io;
 }
@@ -117,7 +151,10 @@ export async function closeRealtime(): Promise<void> {
   g.__parleyIo = undefined;
   g.__parleyIoUnsubscribe?.();
   g.__parleyIoUnsubscribe = undefined;
+  g.__parleyIoRecheck?.();
+  g.__parleyIoRecheck = undefined;
   clearOfflineTimers();
+  forgetConversations();
   if (!io) return;
   await new Promise<void>((resolve) => io.close(() => resolve()));
   const clients = (io as unknown as { __redis?: { quit: () => Promise<unknown> }[] }).__redis ?? [];

@@ -1,6 +1,6 @@
 import { getQueueById } from '@/db/queries/queues';
 import { getUserById } from '@/db/queries/users';
-import { getAgentLoad, getContact, lockConversation, lockUser, markAssigned, updateConversationIf } from '@/db/queries/routing';
+import { getAgentLoad, getContact, isQueueMember, lockConversation, lockUser, markAssigned, updateConversationIf } from '@/db/queries/routing';
 import type { Conversation } from '@/db/schema';
 import type { Db } from '@/db/client';
 import type { Actor } from '@/lib/auth/roles';
@@ -32,7 +32,8 @@ async function previousHolderEvents(tx: Db, before: Conversation, events: Domain
 }
 
 /**
- * To an agent: assigned to it at once, within its limit (counted under its row lock). To a queue:
+ * To a person: a member of the chat's queue (any role), available, within its limit (counted under
+ * its row lock); assigned to it at once. To a queue:
  * the chat waits there (least_busy places it at once). Either way the previous agent loses it.
  */
 export async function transferConversation({
@@ -50,6 +51,12 @@ export async function transferConversation({
       const before = await checkMayTransfer(tx, actor, await lockConversation(tx, { id: conversationId }));
       if (!agent?.active) throw new AppError('not_found:No such agent.');
       if (before.assigneeId === agent.id) throw new AppError('conflict:The chat is already with this agent.');
+      // A chat goes to a person who serves its queue (any role): nobody else takes its chats, and
+      // an agent outside it could not even see it once it came back to the queue.
+      if (!(await isQueueMember(tx, { queueId: before.queueId, userId: agent.id }))) {
+        const queue = await getQueueById(tx, { id: before.queueId });
+        throw new AppError(`not_in_queue:${agent.name} is not a member of the ${queue?.name ?? 'chat’s'} queue. Transfer it to that queue, or to one of its members.`, { status: 409 });
+      }
       if (agent.presence !== 'available') {
         throw new AppError(`agent_unavailable:${agent.name} is ${agent.presence} and cannot take chats now.`, { status: 409 });
       }

@@ -199,12 +199,29 @@ describe('history authorisation', () => {
     const res = await app.fetch(earlier, { token });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { messages: { body: string | null }[] }).messages.map((m) => m.body)).toContain('I want a refund for my order');
-    // Other customers' chats stay closed to her.
+    // Other customers' chats stay closed to her; so does John's open chat with Bob, in a queue she is not in.
     expect((await app.fetch(`/api/v1/history/${s.conversations.c2.id}`, { token })).status).toBe(404);
+    expect((await app.fetch(`/api/v1/history/${s.conversations.c3.id}`, { token })).status).toBe(404);
 
     // Once that chat is closed, John's history is no business of hers.
     await db.update(conversations).set({ status: 'closed', closedAt: new Date() }).where(eq(conversations.id, open!.id));
     expect((await app.fetch(earlier, { token })).status).toBe(404);
+  });
+
+  it('never lets an agent read a colleague’s open chat, even of a customer waiting in the agent’s queue', async () => {
+    const db = app.runtime.db.db;
+    const dora = await app.createUser({ role: 'agent', name: 'Dora Agent' });
+    const token = await app.tokenFor(dora.email, dora.password);
+    await db.execute(sql`insert into queue_members (queue_id, user_id) values (${s.queues.ventas.id}, ${dora.id})`);
+    // John waits in Ventas, Dora's queue; his chat with Bob (Sales, not hers) is still active.
+    const [waiting] = await db
+      .insert(conversations)
+      .values({ channelId: s.channels.es.id, contactId: s.contacts.john.id, queueId: s.queues.ventas.id, language: 'es', status: 'waiting' })
+      .returning();
+    expect((await app.fetch(`/api/v1/history/${s.conversations.c3.id}`, { token })).status).toBe(404);
+    expect((await app.fetch(`/api/v1/history/${s.conversations.c1.id}`, { token })).status).toBe(200); // closed: his earlier chat
+    expect((await app.fetch(`/api/v1/history/${waiting!.id}`, { token })).status).toBe(200); // the one she may take
+    await db.delete(conversations).where(eq(conversations.id, waiting!.id));
   });
 
   it('refuses exports to agents, and settings to supervisors', async () => {

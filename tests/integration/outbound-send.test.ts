@@ -202,13 +202,15 @@ describe('order', () => {
 });
 
 describe('who may send', () => {
-  it('lets only the assignee reply (403 for another agent of the queue), and supervisors', async () => {
+  it('lets only the assignee reply (403 for another agent of the queue, and for supervisors: they watch read-only)', async () => {
     const { conversation } = await activeChat();
     const mine = await fx.conversation({ channelId: channel.id, queueId: queue.id, assigneeId: other.id });
     expect((await post(mine.conversation.id, { clientId: randomUUID(), text: 'not mine' })).status).toBe(404);
     const waiting = await fx.conversation({ channelId: channel.id, queueId: queue.id });
     expect((await post(waiting.conversation.id, { clientId: randomUUID(), text: 'not accepted' })).status).toBe(403);
-    expect((await post(conversation.id, { clientId: randomUUID(), text: 'from a supervisor' }, tokens.supervisor)).status).toBe(201);
+    const bySupervisor = await post(conversation.id, { clientId: randomUUID(), text: 'from a supervisor' }, tokens.supervisor);
+    expect(bySupervisor.status).toBe(403);
+    expect(((await bySupervisor.json()) as { error: { message: string } }).error.message).toMatch(/only the agent it is assigned to can reply/);
     expect((await app.fetch(`/api/v1/conversations/${conversation.id}/messages`, { method: 'POST', json: { clientId: 'x', text: 'y' } })).status).toBe(401);
     const closed = await fx.conversation({ channelId: channel.id, queueId: queue.id, assigneeId: agent.id, status: 'closed' });
     expect((await post(closed.conversation.id, { clientId: randomUUID(), text: 'after close' })).status).toBe(409);

@@ -5,6 +5,7 @@ import { closeSilentConversations } from '@/lib/routing/resolve';
 import { getBoss } from '@/lib/jobs/boss';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { eventually } from '../helpers/twilio';
+import { addQueueMembers } from '@/db/queries/queues';
 import { createAgent, createQueueWithAgents, customerWrites, getConversation, post, setPresence } from '../helpers/routing';
 
 let app: TestApp;
@@ -35,6 +36,7 @@ describe('transfer', { timeout: 120_000 }, () => {
     const { agent, c, queue } = await activeChat();
     const target = await createAgent(app, { name: 'Target', maxChats: 1 });
     const full = await createAgent(app, { name: 'Full', maxChats: 0 });
+    await addQueueMembers(app.runtime.db.db, { queueId: queue.id, userIds: [target.id, full.id] });
     await setPresence(app, target, 'available');
     await setPresence(app, full, 'available');
 
@@ -70,6 +72,30 @@ describe('transfer', { timeout: 120_000 }, () => {
     expect(moved).toMatchObject({ queueId: other.queue.id, status: 'active' });
     expect(await listIds(agent.token)).not.toContain(c.id);
     expect((await notes(c.id)).map((n) => n.body)).toContain(`Transferred to the ${other.queue.name} queue by ${agent.name}.`);
+  });
+
+  it('to a person: only a member of the chat’s queue (any role), never an outsider, admin or not', async () => {
+    const { agent, c, queue } = await activeChat();
+    const outsider = await createAgent(app, { role: 'admin', name: 'Outside Admin' });
+    const memberSupervisor = await createAgent(app, { role: 'supervisor', name: 'Member Supervisor' });
+    await addQueueMembers(app.runtime.db.db, { queueId: queue.id, userIds: [memberSupervisor.id] });
+    for (const p of [outsider, memberSupervisor]) await setPresence(app, p, 'available');
+
+    const refused = await post(app, `/api/v1/conversations/${c.id}/transfer`, agent.token, { agentId: outsider.id });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'not_in_queue',
+      message: expect.stringContaining(`Outside Admin is not a member of the ${queue.name} queue`),
+    });
+    expect((await getConversation(app, c.id)).assigneeId).toBe(agent.id);
+    // A supervisor cannot hand it to an outsider either.
+    const supervisor = await createAgent(app, { role: 'supervisor' });
+    expect((await post(app, `/api/v1/conversations/${c.id}/transfer`, supervisor.token, { agentId: outsider.id })).status).toBe(409);
+
+    // A member of the queue, of any role, takes it.
+    const ok = await post(app, `/api/v1/conversations/${c.id}/transfer`, agent.token, { agentId: memberSupervisor.id });
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toMatchObject({ assigneeId: memberSupervisor.id, status: 'active' });
   });
 
   it('refuses agents transferring chats that are not theirs, and bad bodies', async () => {

@@ -51,8 +51,14 @@ export function useRealtime(
       if (typeof p?.lastEventId === 'number') last = p.lastEventId;
       optsRef.current.onResync?.();
     });
+    // The server ended this session (signed out elsewhere, password changed, deactivated, token
+    // revoked): sign in again, and come back here afterwards.
+    socket.on('session.ended', () => {
+      socket.disconnect();
+      window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+    });
     socket.onAny((event: string, payload: Record<string, unknown> & { eventId?: number }) => {
-      if (event === 'ready' || event === 'resync') return;
+      if (event === 'ready' || event === 'resync' || event === 'session.ended') return;
       const id = payload?.eventId;
       if (typeof id === 'number') {
         if (seen.has(id)) return;

@@ -38,6 +38,7 @@ import { getConfig } from '@/lib/config';
 import { onEvent } from '@/lib/events/bus';
 import type { PublishedEvent } from '@/lib/events/types';
 import { logger } from '@/lib/logger';
+import { isMisdirected } from '@/lib/security/front-door';
 import { comesFromAnotherOrigin } from '@/lib/security/origin';
 import { startPeriodicRecheck } from './access-check';
 import { catchUp, flushBuffer } from './catch-up';
@@ -74,7 +75,11 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
         const v = req.headers[name];
         return Array.isArray(v) ? v[0] : v;
       };
-      const refused = comesFromAnotherOrigin(get, getConfig().publicUrl);
+      const config = getConfig();
+      // The HTTP front door's rules for a handshake: no page of another origin, and (loopback-only
+      // demo) no DNS-rebound host name.
+      const refused =
+        comesFromAnotherOrigin(get, config.publicUrl) || (config.loopbackOnly && isMisdirected(get('host'), config.publicUrl));
       if (refused) logger.warn({ origin: get('origin') }, 'cross-origin socket handshake refused');
       callback(refused ? 'cross-origin request refused' : null, !refused);
     },

@@ -25,16 +25,15 @@ import { getDb } from '@/db/client';
 import { getLatestEventId } from '@/db/queries/realtime-events';
 import { resolveActor } from '@/lib/auth/session';
 import { onEvent } from '@/lib/events/bus';
-import type { PublishedEvent } from '@/lib/events/types';
 import { logger } from '@/lib/logger';
 import { catchUp, flushBuffer } from './catch-up';
 import { deliverLocal, type SocketData } from './delivery';
 import { cancelOfflineTimer, clearOfflineTimers, startOfflineTimer } from './presence-grace';
+import { startRedisRelay, type RedisRelay } from './redis-adapter';
 import { initialRooms, userRoom } from './rooms';
 
 export type ParleySocket = Socket & { data: SocketData };
 
-const RELAY = 'parley:event';
 const g = globalThis as unknown as { __parleyIo?: Server; __parleyIoUnsubscribe?: () => void };
 
 export function getIo(): Server | undefined {
@@ -49,19 +48,8 @@ const parseSince = (v: unknown): number | undefined => {
 /** Socket.IO on the app's own HTTP server; every handshake must carry a session cookie or API token. */
 export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: string } = {}): Promise<Server> {
   const io = new Server(httpServer, { path: '/socket.io', serveClient: false, cors: { origin: false } });
-  if (opts.redisUrl) {
-    const { createAdapter } = await import('@socket.io/redis-adapter');
-    const { createClient } = await import('redis');
-    const pub = createClient({ url: opts.redisUrl });
-    const sub = pub.duplicate();
-    pub.on('error', (err) => logger.error({ err }, 'redis publisher error'));
-    sub.on('error', (err) => logger.error({ err }, 'redis subscriber error'));
-    await Promise.all([pub.connect(), sub.connect()]);
-    io.adapter(createAdapter(pub, sub));
-    (io as unknown as { __redis: unknown[] }).__redis = [pub, sub];
-    // Events published by other processes: delivered here to this process's sockets.
-    io.on(RELAY, (e: PublishedEvent) => deliverLocal(io, e));
-  }
+  const relay = opts.redisUrl ? await startRedisRelay(io, { url: opts.redisUrl, deliver: (e) => deliverLocal(io, e) }) : undefined;
+  (io as unknown as { __relay?: RedisRelay }).__relay = relay;
   io.use(async (socket, next) => {
     try {
       const auth = (socket.handshake.auth ?? {}) as { token?: string };
@@ -106,7 +94,7 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
   g.__parleyIoUnsubscribe?.();
   g.__parleyIoUnsubscribe = onEvent('*', (e) => {
     deliverLocal(io, e);
-    if (opts.redisUrl) io.serverSideEmit(RELAY, e);
+    relay?.publish(e);
   });
   g.__parleyIo = io;
   return io;
@@ -119,7 +107,6 @@ export async function closeRealtime(): Promise<void> {
   g.__parleyIoUnsubscribe = undefined;
   clearOfflineTimers();
   if (!io) return;
+  await (io as unknown as { __relay?: RedisRelay }).__relay?.close();
   await new Promise<void>((resolve) => io.close(() => resolve()));
-  const clients = (io as unknown as { __redis?: { quit: () => Promise<unknown> }[] }).__redis ?? [];
-  await Promise.all(clients.map((c) => c.quit().catch(() => {})));
 }

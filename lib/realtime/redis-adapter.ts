@@ -13,6 +13,11 @@
  * it published events meanwhile, it asks every other process to do the same for its sockets.
  * Relay publishes are never queued while Redis is away (memory would grow with the outage).
  *
+ * A process that dies between a commit and its relay (kill -9, OOM) takes events with it that the
+ * other processes' sockets would never see live. So every process also reads the outbox's ids
+ * behind the live stream (every REPAIR_EVERY_MS, ids older than SETTLED_MS) and delivers, late, the
+ * events that reached it neither from its own publishes nor over the relay.
+ *
  * Stop: never waits on a Redis that does not answer (a `quit()` to a disconnected client waits
  * forever): a ready client gets a short graceful close, anything else is destroyed at once.
  */
@@ -20,7 +25,9 @@ import type { Server } from 'socket.io';
 import type { RedisClientType } from 'redis';
 import { getDb } from '@/db/client';
 import { getLatestEventId } from '@/db/queries/realtime-events';
-import type { PublishedEvent } from '@/lib/events/types';
+import { listSettledEventIds, readEventsByIds } from '@/db/queries/relay-events';
+import type { EventRow } from '@/db/schema';
+import type { Audience, PublishedEvent } from '@/lib/events/types';
 import { logger } from '@/lib/logger';
 
 const RELAY = 'parley:event';
@@ -28,6 +35,13 @@ const RESYNC = 'parley:resync';
 const START_WAIT_MS = 2_000;
 const CLOSE_TIMEOUT_MS = 1_000;
 const REMIND_EVERY_MS = 30_000;
+const REPAIR_EVERY_MS = 2_000;
+const SETTLED_MS = 3_000;
+
+const toPublished = (r: EventRow): PublishedEvent => {
+  const p = r.payload as { audience: Audience; data: PublishedEvent['data'] };
+  return { type: r.type, audience: p.audience, data: p.data, eventId: Number(r.id), createdAt: r.createdAt.toISOString() } as PublishedEvent;
+};
 
 export type RelayState = 'up' | 'down';
 
@@ -82,6 +96,11 @@ export async function startRedisRelay(
   let dropped = 0; // events published here while the relay was broken
   let warned = false;
   g.__parleyRelayState = 'down';
+  // Every event with an id at or below the watermark was delivered here (or is not ours to
+  // deliver live); above it, `seen` holds the ids delivered so far.
+  let watermark = await getLatestEventId(getDb());
+  const seen = new Set<number>();
+  let repaired = 0;
 
   const socket = {
     connectTimeout: 5_000,
@@ -155,6 +174,8 @@ export async function startRedisRelay(
     warned = false;
     try {
       if (missed > 0) io.serverSideEmit(RESYNC);
+      // The resync covers the gap: the repair pass starts after it.
+      watermark = Math.max(watermark, await getLatestEventId(getDb()));
       const resynced = await resyncLocalSockets(io);
       const line = { redis: where, gapSeconds, droppedRelays: missed, resyncedSockets: resynced };
       if (wasLoud || missed || resynced) logger.warn(line, first ? 'Redis connected: realtime relay on' : 'Redis is back: realtime relay on');
@@ -171,7 +192,11 @@ export async function startRedisRelay(
   }
 
   // Events published by other processes: delivered here to this process's sockets.
-  io.on(RELAY, (e: PublishedEvent) => deliver(e));
+  io.on(RELAY, (e: PublishedEvent) => {
+    if (e.eventId <= watermark || seen.has(e.eventId)) return; // the repair pass was first
+    seen.add(e.eventId);
+    deliver(e);
+  });
   // Another process published while it was cut off from Redis: our sockets may have missed it.
   io.on(RESYNC, () => void resyncLocalSockets(io).catch((err: unknown) => logger.error({ err }, 'resync failed')));
 
@@ -186,14 +211,43 @@ export async function startRedisRelay(
   await Promise.race([connected, new Promise((r) => setTimeout(r, START_WAIT_MS).unref())]);
   if (!pub.isReady || !sub.isReady) noteDown();
 
+  let repairing = false;
+  const repair = async () => {
+    if (closed || repairing) return;
+    repairing = true;
+    try {
+      const ids = await listSettledEventIds(getDb(), { after: watermark, settledMs: SETTLED_MS, limit: 5_000 });
+      if (!ids.length || closed) return;
+      // While the relay is broken the resync at its return covers what is missing.
+      const missing = g.__parleyRelayState === 'up' ? ids.filter((id) => !seen.has(id)) : [];
+      const rows = await readEventsByIds(getDb(), { ids: missing });
+      if (closed) return;
+      for (const row of rows) deliver(toPublished(row));
+      if (rows.length) {
+        repaired += rows.length;
+        logger.warn({ delivered: rows.length, total: repaired, firstEventId: rows[0]!.id }, 'events that never came over the relay (did a process die between commit and relay?) delivered from the outbox');
+      }
+      watermark = Math.max(watermark, ids[ids.length - 1]!);
+      for (const id of seen) if (id <= watermark) seen.delete(id);
+    } catch (err) {
+      logger.warn({ err }, 'relay repair pass failed');
+    } finally {
+      repairing = false;
+    }
+  };
+  const repairTimer = setInterval(() => void repair(), REPAIR_EVERY_MS);
+  repairTimer.unref();
+
   return {
     publish: (e) => {
       if (closed) return;
+      seen.add(e.eventId);
       if (pub.isReady) io.serverSideEmit(RELAY, e);
       else dropped++;
     },
     close: async () => {
       closed = true;
+      clearInterval(repairTimer);
       g.__parleyRelayState = undefined;
       await Promise.all(
         clients.map(async (c) => {

@@ -97,7 +97,7 @@ describe.skipIf(!ready)('Redis at the edges', () => {
     expect(h).toMatchObject({ ok: true, redis: 'down' });
   });
 
-  it('Redis arriving after the start: both processes switch to it, and agents split meanwhile are told to resync', { timeout: 120_000 }, async () => {
+  it('Redis arriving after the start: both processes start relaying, and agents split meanwhile are told to resync', { timeout: 120_000 }, async () => {
     const port = await freePort();
     const url = `redis://127.0.0.1:${port}`;
     const [{ server: A }, { server: B }] = await Promise.all([start(url), start(url)]);

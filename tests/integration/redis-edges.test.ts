@@ -1,4 +1,8 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../helpers/app';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -39,8 +43,7 @@ async function start(redisUrl: string): Promise<{ server: ServerProcess; ms: num
 }
 
 /** SIGTERM, then wait up to the grace period: how it ended and how long it took. */
-async function terminate(server: ServerProcess): Promise<{ code: number | null; signal: string | null; ms: number }> {
-  const { child } = server;
+async function terminate({ child }: { child: ChildProcess }): Promise<{ code: number | null; signal: string | null; ms: number }> {
   const t0 = Date.now();
   if (child.exitCode !== null) return { code: child.exitCode, signal: null, ms: 0 };
   return new Promise((resolve) => {
@@ -132,5 +135,53 @@ describe.skipIf(!ready)('Redis at the edges', () => {
       `[redis-edges] Redis arriving late: relay up on both ${switchMs} ms after redis-server started; ` +
         `B's socket got ${splitDelivered} live event(s) of A while split, then ${resyncs.length} resync(s)`,
     );
+  });
+
+  it('server.ts itself (the dev server, embedded database) with Redis down: ready with the warning, and SIGTERM ends it', { timeout: 150_000 }, async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-redis-edges-'));
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+      env: {
+        ...process.env,
+        ...env,
+        NODE_ENV: 'development',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PUBLIC_URL: url,
+        DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        REDIS_URL: await closedPortUrl(),
+        SEED_DEMO: 'false',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      const t0 = Date.now();
+      await new Promise<void>((resolve, reject) => {
+        // The dev server compiles before it listens: slow on a busy machine, whatever Redis does.
+        const t = setTimeout(() => reject(new Error(`not ready in 120 s: ${out.slice(-2000)}`)), 120_000);
+        const onData = (d: Buffer) => {
+          out += d.toString();
+          if (out.includes('Parley is ready')) {
+            clearTimeout(t);
+            resolve();
+          }
+        };
+        child.stdout!.on('data', onData);
+        child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+        child.once('exit', (code) => reject(new Error(`exited (${code}): ${out.slice(-2000)}`)));
+      });
+      const readyMs = Date.now() - t0;
+      expect(out).toMatch(/Redis is unreachable: Parley starts WITHOUT the realtime relay/);
+      expect(await (await fetch(`${url}/api/health`)).json()).toMatchObject({ ok: true, redis: 'down' });
+      const stopped = await terminate({ child });
+      console.log(`[redis-edges] server.ts, Redis down: ready after ${readyMs} ms (dev compile included); SIGTERM -> exit ${stopped.code ?? stopped.signal} in ${stopped.ms} ms`);
+      expect(stopped).toMatchObject({ code: 0, signal: null });
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -131,9 +131,24 @@ describe.skipIf(!ready)('Redis at the edges', () => {
     // And from now on A's events reach B's sockets live.
     expect((await postInbound(viaA, ch, inboundParams(ch.channel, { Body: 'after Redis came' }, '+14155550162'))).status).toBe(200);
     await onB.waitFor((r) => r.type === 'message.created' && (r.payload.message as { body: string }).body === 'after Redis came', 15_000);
+    const resyncsAtStart = resyncs.length;
+
+    // Redis lost while running, and back: the same again.
+    await redis.kill();
+    await eventually(async () => (await health(A)).redis === 'down' && (await health(B)).redis === 'down', 15_000);
+    expect((await postInbound(viaA, ch, inboundParams(ch.channel, { Body: 'while Redis is away' }, '+14155550163'))).status).toBe(200);
+    const t1 = Date.now();
+    redises.push(await startPrivateRedis(port));
+    await eventually(async () => (await health(A)).redis === 'up' && (await health(B)).redis === 'up', 30_000);
+    const backMs = Date.now() - t1;
+    await eventually(async () => resyncs.length > resyncsAtStart, 10_000);
+    expect((await postInbound(viaA, ch, inboundParams(ch.channel, { Body: 'Redis is back' }, '+14155550164'))).status).toBe(200);
+    await onB.waitFor((r) => r.type === 'message.created' && (r.payload.message as { body: string }).body === 'Redis is back', 15_000);
+    expect(A.output()).toMatch(/Redis connection lost/);
     console.log(
       `[redis-edges] Redis arriving late: relay up on both ${switchMs} ms after redis-server started; ` +
-        `B's socket got ${splitDelivered} live event(s) of A while split, then ${resyncs.length} resync(s)`,
+        `B's socket got ${splitDelivered} live event(s) of A while split, then ${resyncsAtStart} resync(s). ` +
+        `Redis killed and restarted: relay up again ${backMs} ms after, ${resyncs.length - resyncsAtStart} more resync(s)`,
     );
   });
 

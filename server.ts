@@ -13,6 +13,9 @@ import { frontDoor } from './lib/security/front-door';
 // 100% CPU. The logs have nowhere to go; the server goes on serving.
 for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
 
+/** SIGTERM ends the process within this, whatever hangs. */
+const STOP_DEADLINE_MS = 25_000;
+
 async function main() {
   let config;
   try {
@@ -84,6 +87,13 @@ async function main() {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     const force = setTimeout(() => httpServer.closeAllConnections(), 10_000);
     force.unref();
+    // Whatever hangs (a dependency that does not answer), the process ends within the grace period
+    // orchestrators give (Kubernetes: 30 s).
+    const deadline = setTimeout(() => {
+      logger.error({ signal, seconds: STOP_DEADLINE_MS / 1000 }, 'shutdown did not finish in time: exiting anyway');
+      process.exit(1);
+    }, STOP_DEADLINE_MS);
+    deadline.unref();
     // Stop accepting, let in-flight requests finish, drop idle keep-alive sockets.
     const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
     httpServer.closeIdleConnections();

@@ -36,7 +36,6 @@ import { getLatestEventId } from '@/db/queries/realtime-events';
 import { resolveActor } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
 import { onEvent } from '@/lib/events/bus';
-import type { PublishedEvent } from '@/lib/events/types';
 import { logger } from '@/lib/logger';
 import { isMisdirected } from '@/lib/security/front-door';
 import { comesFromAnotherOrigin } from '@/lib/security/origin';
@@ -44,12 +43,12 @@ import { startPeriodicRecheck } from './access-check';
 import { catchUp, flushBuffer } from './catch-up';
 import { deliverLocal, type ParleySocket, type SocketCredentials, type SocketData } from './delivery';
 import { cancelOfflineTimer, clearOfflineTimers, startOfflineTimer } from './presence-grace';
+import { startRedisRelay, type RedisRelay } from './redis-adapter';
 import { initialRooms, userRoom } from './rooms';
 import { forgetConversations } from './visibility';
 
 export type { ParleySocket };
 
-const RELAY = 'parley:event';
 const g = globalThis as unknown as { __parleyIo?: Server; __parleyIoUnsubscribe?: () => void; __parleyIoRecheck?: () => void };
 
 export function getIo(): Server | undefined {
@@ -84,19 +83,8 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
       callback(refused ? 'cross-origin request refused' : null, !refused);
     },
   });
-  if (opts.redisUrl) {
-    const { createAdapter } = await import('@socket.io/redis-adapter');
-    const { createClient } = await import('redis');
-    const pub = createClient({ url: opts.redisUrl });
-    const sub = pub.duplicate();
-    pub.on('error', (err) => logger.error({ err }, 'redis publisher error'));
-    sub.on('error', (err) => logger.error({ err }, 'redis subscriber error'));
-    await Promise.all([pub.connect(), sub.connect()]);
-    io.adapter(createAdapter(pub, sub));
-    (io as unknown as { __redis: unknown[] }).__redis = [pub, sub];
-    // Events published by other processes: delivered here to this process's sockets.
-    io.on(RELAY, (e: PublishedEvent) => deliverLocal(io, e));
-  }
+  const relay = opts.redisUrl ? await startRedisRelay(io, { url: opts.redisUrl, deliver: (e) => deliverLocal(io, e) }) : undefined;
+  (io as unknown as { __relay?: RedisRelay }).__relay = relay;
   io.use(async (socket, next) => {
     try {
       const auth = (socket.handshake.auth ?? {}) as { token?: string };
@@ -130,7 +118,12 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
         const since = parseSince((socket.handshake.auth as { since?: unknown } | undefined)?.since);
         let info = { lastEventId: 0, replayed: 0, truncated: false };
         if (since !== undefined) info = await catchUp(socket, { since, scope });
-        else info.lastEventId = await getLatestEventId(getDb());
+        else {
+          info.lastEventId = await getLatestEventId(getDb());
+          // A fresh socket is up to date with the outbox as it is now: a late relay (the outbox
+          // repair pass) of an older event is not news to it.
+          socket.data.floor = info.lastEventId;
+        }
         if (info.truncated) socket.emit('resync', { lastEventId: info.lastEventId });
         socket.emit('ready', { user: { id: actor.id, name: actor.name, role: actor.role }, ...info });
         flushBuffer(socket);
@@ -143,7 +136,7 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
   g.__parleyIoUnsubscribe?.();
   g.__parleyIoUnsubscribe = onEvent('*', (e) => {
     deliverLocal(io, e);
-    if (opts.redisUrl) io.serverSideEmit(RELAY, e);
+    relay?.publish(e);
   });
   g.__parleyIoRecheck?.();
   g.__parleyIoRecheck = startPeriodicRecheck(io);
@@ -161,7 +154,6 @@ export async function closeRealtime(): Promise<void> {
   clearOfflineTimers();
   forgetConversations();
   if (!io) return;
+  await (io as unknown as { __relay?: RedisRelay }).__relay?.close();
   await new Promise<void>((resolve) => io.close(() => resolve()));
-  const clients = (io as unknown as { __redis?: { quit: () => Promise<unknown> }[] }).__redis ?? [];
-  await Promise.all(clients.map((c) => c.quit().catch(() => {})));
 }

@@ -18,7 +18,8 @@ async function main() {
   const server = createServer(createRouteHandler(loadRoutes(), () => base));
   await new Promise<void>((r) => server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  process.env.PUBLIC_URL = base;
+  // Behind a load balancer (the several-processes test) every process has the balancer's URL.
+  process.env.PUBLIC_URL = process.env.SERVE_PUBLIC_URL || base;
   (process.env as Record<string, string | undefined>).NODE_ENV ??= 'test';
   resetConfig();
   const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL, inMemory: !process.env.DATABASE_URL, poolSize: 10 });

@@ -1,7 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
-export type ServerProcess = { url: string; child: ChildProcess; stop: () => Promise<void> };
+export type ServerProcess = {
+  url: string;
+  child: ChildProcess;
+  stop: () => Promise<void>;
+  /** What the process printed so far (stdout and stderr, the last 200 kB). */
+  output: () => string;
+};
 
 /** Starts tests/helpers/serve.ts as a child process and waits until it listens. */
 export function spawnServer(env: Record<string, string>, timeoutMs = 90_000): Promise<ServerProcess> {
@@ -11,7 +17,11 @@ export function spawnServer(env: Record<string, string>, timeoutMs = 90_000): Pr
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
+  let all = '';
+  const keep = (d: Buffer) => (all = (all + d.toString()).slice(-200_000));
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  child.stderr!.on('data', keep);
+  child.stdout!.on('data', keep);
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
@@ -30,7 +40,7 @@ export function spawnServer(env: Record<string, string>, timeoutMs = 90_000): Pr
       const m = out.match(/PARLEY_READY (\{.*\})/);
       if (m) {
         clearTimeout(t);
-        resolve({ url: (JSON.parse(m[1]!) as { url: string }).url, child, stop });
+        resolve({ url: (JSON.parse(m[1]!) as { url: string }).url, child, stop, output: () => all });
       }
     });
     child.once('exit', (code) => {

@@ -118,12 +118,7 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
         const since = parseSince((socket.handshake.auth as { since?: unknown } | undefined)?.since);
         let info = { lastEventId: 0, replayed: 0, truncated: false };
         if (since !== undefined) info = await catchUp(socket, { since, scope });
-        else {
-          info.lastEventId = await getLatestEventId(getDb());
-          // A fresh socket is up to date with the outbox as it is now: a late relay (the outbox
-          // repair pass) of an older event is not news to it.
-          socket.data.floor = info.lastEventId;
-        }
+        else info.lastEventId = await getLatestEventId(getDb());
         if (info.truncated) socket.emit('resync', { lastEventId: info.lastEventId });
         socket.emit('ready', { user: { id: actor.id, name: actor.name, role: actor.role }, ...info });
         flushBuffer(socket);

@@ -3,6 +3,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createClient } from 'redis';
+import { setDbHandle } from '@/db/client';
 import { users } from '@/db/schema';
 import { insertApiToken } from '@/db/queries/api-tokens';
 import { insertUser } from '@/db/queries/users';
@@ -47,6 +48,8 @@ describe.skipIf(!ready)('access changes across processes', { timeout: 120_000 },
       DATABASE_URL: database.url!,
     });
     // This test process is the other Parley process: a Socket.IO node on the same Redis.
+    // Its realtime reads the outbox (catch-up, the relay's repair pass) through this process's database.
+    setDbHandle(database.handle);
     here = createServer();
     await new Promise<void>((r) => here.listen(0, '127.0.0.1', r));
     await attachRealtime(here, { redisUrl });

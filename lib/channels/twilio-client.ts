@@ -14,9 +14,13 @@ const TWILIO_CONTENT = 'https://content.twilio.com';
  * TWILIO_API_BASE_URL / TWILIO_CONTENT_BASE_URL (a regional edge or proxy; Prism in tests; the
  * built-in simulator for simulator channels).
  */
+// Every Twilio call gives up after this long. A send's lease outlives it (send-job.ts), so a call
+// still at Twilio is never taken for abandoned.
+export const TWILIO_TIMEOUT_MS = 10_000;
+
 export class RewritingRequestClient extends twilio.RequestClient {
   constructor(private readonly bases: { api: string; content: string }) {
-    super({ timeout: 15_000, keepAlive: true });
+    super({ timeout: TWILIO_TIMEOUT_MS, keepAlive: true });
   }
 
   override request<TData>(opts: BaseRequestClient.RequestOptions<TData>) {

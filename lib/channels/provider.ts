@@ -88,8 +88,9 @@ function twilioProvider(channel: ChannelForProvider): MessagingProvider {
       try {
         // List Messages answers newest first. A queued message has no date_sent yet, so the
         // DateSent filters would miss exactly the messages looked for: match on date_created.
-        const page = await client.messages.list({ to: whatsapp(lookup.to), from: whatsapp(lookup.from), pageSize: 50, limit: 50 });
-        return page
+        // One page, the newest 50: an attempt of the last minutes is among them.
+        const page = await client.messages.page({ to: whatsapp(lookup.to), from: whatsapp(lookup.from), pageSize: 50 });
+        return page.instances
           .filter(
             (m) =>
               m.direction.startsWith('outbound') &&

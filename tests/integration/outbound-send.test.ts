@@ -5,6 +5,7 @@ import { rowsOf } from '@/db/client';
 import twilio from 'twilio';
 import { conversations, events, messages, type Channel, type Queue, type User } from '@/db/schema';
 import type { MessageDto } from '@/lib/conversations/dto';
+import { deliverMessage } from '@/lib/conversations/send-job';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { TwilioMock } from '../helpers/twilio-mock';
 import { AUTH_TOKEN, fixtures, sleep } from './outbound-fixtures';
@@ -335,6 +336,69 @@ describe('a reply and its send job are one transaction', () => {
     expect((await sendJobs()).filter((j) => j.message_id === created.id)).toHaveLength(1);
     await fx.waitForMessage(created.id, (m) => m.status === 'queued');
   });
+});
+
+describe('an attempt whose outcome was never learned (a crash, a cut, a timeout)', () => {
+  it('is looked up with List Messages (To, From, PageSize: Twilio’s contract) before the message is sent again', async () => {
+    const { conversation, contact } = await activeChat();
+    const text = 'was I sent before?';
+    const [row] = await app.runtime.db.db
+      .insert(messages)
+      .values({
+        conversationId: conversation.id,
+        channelId: channel.id,
+        direction: 'outbound',
+        kind: 'text',
+        body: text,
+        status: 'pending',
+        authorId: agent.id,
+        // An earlier worker marked its attempt and was never heard of again.
+        sendAttemptStartedAt: new Date(Date.now() - 30_000),
+        sendAttempts: 1,
+      })
+      .returning();
+    const before = mock.requests.length;
+    await deliverMessage(app.runtime.db.db, { messageId: row!.id });
+    const lists = mock.requests.slice(before).filter((r) => r.method === 'GET');
+    expect(lists).toHaveLength(1);
+    // Prism checked the request against Twilio's OpenAPI description and answered it.
+    expect(lists[0]!.status).toBe(200);
+    expect(Object.fromEntries(lists[0]!.query)).toEqual({
+      To: `whatsapp:${contact.phone}`,
+      From: `whatsapp:${channel.phoneNumber}`,
+      PageSize: '50',
+    });
+    // Twilio's list (Prism's example) holds no such message: sent now, once, after the lookup.
+    const creates = mock.messagesWhere(byBody(text));
+    expect(creates).toHaveLength(1);
+    expect(creates[0]!.at).toBeGreaterThanOrEqual(lists[0]!.at);
+    const sent = await fx.message(row!.id);
+    expect(sent).toMatchObject({ status: 'queued', providerMessageId: creates[0]!.sid, sendAttempts: 2, sendAttemptStartedAt: null });
+  });
+
+  it('waits, rather than sends, while the earlier call may still be on its way (its worker may only have lost the database)', async () => {
+    const { conversation } = await activeChat();
+    const text = 'a call may be in flight';
+    const [row] = await app.runtime.db.db
+      .insert(messages)
+      .values({
+        conversationId: conversation.id,
+        channelId: channel.id,
+        direction: 'outbound',
+        kind: 'text',
+        body: text,
+        status: 'pending',
+        sendAttemptStartedAt: new Date(),
+        sendAttempts: 1,
+      })
+      .returning();
+    await deliverMessage(app.runtime.db.db, { messageId: row!.id });
+    expect(mock.messagesWhere(byBody(text))).toHaveLength(0);
+    // Once the call has surely ended (the SDK's timeout) and it is still not at Twilio: sent.
+    const sent = await fx.waitForMessage(row!.id, (m) => m.status !== 'pending', 30_000);
+    expect(sent.status).toBe('queued');
+    expect(mock.messagesWhere(byBody(text))).toHaveLength(1);
+  }, 40_000);
 });
 
 describe('status callbacks', () => {

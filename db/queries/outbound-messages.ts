@@ -88,12 +88,19 @@ export async function resetFailedMessage(db: Db, { id }: { id: string }): Promis
 /** Stores the provider's id of a pending message and moves it to queued (its send is over); null if it was not pending. */
 export async function recordProviderMessageId(
   db: Db,
-  { id, providerMessageId }: { id: string; providerMessageId: string },
+  { id, providerMessageId, channelId }: { id: string; providerMessageId: string; channelId?: string },
 ): Promise<Message | null> {
   const [row] = await db
     .update(messages)
     .set({ providerMessageId, status: 'queued', sendLeaseId: null, sendLeaseUntil: null, sendAttemptStartedAt: null, updatedAt: sql`now()` })
-    .where(and(eq(messages.id, id), eq(messages.status, 'pending'), isNull(messages.providerMessageId)))
+    .where(
+      and(
+        eq(messages.id, id),
+        channelId ? eq(messages.channelId, channelId) : undefined,
+        eq(messages.status, 'pending'),
+        isNull(messages.providerMessageId),
+      ),
+    )
     .returning();
   return row ?? null;
 }

@@ -308,7 +308,9 @@ async function buildPayload(db: Db, message: Message, channel: Channel, to: stri
   const base = {
     from: channel.phoneNumber,
     to,
-    statusCallbackUrl: `${getConfig().publicUrl}/api/webhooks/twilio/${channel.id}/status`,
+    // The message's id rides in the callback URL (Twilio signs it with the rest): a callback for a
+    // sid this job could not record still finds its message.
+    statusCallbackUrl: `${getConfig().publicUrl}/api/webhooks/twilio/${channel.id}/status?messageId=${message.id}`,
   };
   if (message.kind === 'template') {
     const template = message.templateId ? await getTemplateById(db, { id: message.templateId }) : undefined;

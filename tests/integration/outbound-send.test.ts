@@ -75,7 +75,8 @@ describe('sending through Twilio (Prism with Twilio’s OpenAPI contract)', () =
     expect(req!.authorization).toBe(`Basic ${Buffer.from(`${channel.accountSid}:${AUTH_TOKEN}`).toString('base64')}`);
     expect(req!.params.get('From')).toBe(`whatsapp:${channel.phoneNumber}`);
     expect(req!.params.get('To')).toBe(`whatsapp:${contact.phone}`);
-    expect(req!.params.get('StatusCallback')).toBe(`${app.url}/api/webhooks/twilio/${channel.id}/status`);
+    // The message's id rides in the (signed) callback URL.
+    expect(req!.params.get('StatusCallback')).toBe(`${app.url}/api/webhooks/twilio/${channel.id}/status?messageId=${created.id}`);
     expect(req!.params.has('MediaUrl')).toBe(false);
     expect(sent.providerMessageId).toBe(req!.sid);
 
@@ -136,7 +137,7 @@ describe('sending through Twilio (Prism with Twilio’s OpenAPI contract)', () =
     expect(req!.status).toBe(201);
     expect(JSON.parse(req!.params.get('ContentVariables')!)).toEqual({ '1': 'Lucía', '2': 'A-17' });
     expect(req!.params.has('Body')).toBe(false);
-    expect(req!.params.get('StatusCallback')).toBe(`${app.url}/api/webhooks/twilio/${channel.id}/status`);
+    expect(req!.params.get('StatusCallback')).toBe(`${app.url}/api/webhooks/twilio/${channel.id}/status?messageId=${created.id}`);
   });
 
   it('refuses templates that are not approved, and missing or unknown variables', async () => {
@@ -402,6 +403,33 @@ describe('an attempt whose outcome was never learned (a crash, a cut, a timeout)
 });
 
 describe('status callbacks', () => {
+  it('a callback for a sid the send never recorded (its worker died) finds its message by the id in its URL', async () => {
+    const { conversation } = await activeChat();
+    const [row] = await app.runtime.db.db
+      .insert(messages)
+      .values({ conversationId: conversation.id, channelId: channel.id, direction: 'outbound', kind: 'text', body: 'lost answer', status: 'pending', sendAttemptStartedAt: new Date(), sendAttempts: 1 })
+      .returning();
+    const sid = `SM${randomUUID().replace(/-/g, '')}`;
+    const url = `${app.url}/api/webhooks/twilio/${channel.id}/status?messageId=${row!.id}`;
+    const callback = (params: Record<string, string>, signedUrl = url) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, signedUrl, params),
+        },
+        body: new URLSearchParams(params).toString(),
+      });
+    const params = { MessageSid: sid, SmsSid: sid, MessageStatus: 'sent', AccountSid: channel.accountSid!, ApiVersion: '2010-04-01' };
+    // The id is part of what Twilio signs: a signature over the bare URL does not do.
+    expect((await callback(params, `${app.url}/api/webhooks/twilio/${channel.id}/status`)).status).toBe(403);
+    expect((await callback(params)).status).toBeLessThan(300);
+    expect(await fx.message(row!.id)).toMatchObject({ providerMessageId: sid, status: 'sent' });
+    // The send job, run again, finds it sent and sends nothing.
+    await deliverMessage(app.runtime.db.db, { messageId: row!.id });
+    expect(mock.messagesWhere(byBody('lost answer'))).toHaveLength(0);
+  });
+
   it('applies a callback that arrives before the send returned (delivered, not stuck at queued)', async () => {
     const { conversation } = await activeChat();
     const text = 'racing the callback';

@@ -132,13 +132,16 @@ export async function failPendingMessage(
   return row ?? null;
 }
 
-/** Earlier outbound messages of the conversation still waiting for their first hand-over. */
-export async function countEarlierPendingMessages(
+/**
+ * Earlier outbound messages of the conversation still waiting for their first hand-over, oldest
+ * first; `inHand`: a worker holds it, or it waits for a retry it was given (its lease runs).
+ */
+export async function listEarlierPendingMessages(
   db: Db,
   { conversationId, seq, since }: { conversationId: string; seq: number; since: Date },
-): Promise<number> {
-  const [row] = await db
-    .select({ n: sql<number>`count(*)::int` })
+): Promise<{ id: string; inHand: boolean }[]> {
+  return db
+    .select({ id: messages.id, inHand: sql<boolean>`coalesce(${messages.sendLeaseUntil} > now(), false)` })
     .from(messages)
     .where(
       and(
@@ -148,8 +151,8 @@ export async function countEarlierPendingMessages(
         lt(messages.seq, seq),
         sql`${messages.updatedAt} > ${since.toISOString()}::timestamptz`,
       ),
-    );
-  return row?.n ?? 0;
+    )
+    .orderBy(messages.seq);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Channel } from '@/db/schema';
-import { createTwilioClient } from './twilio-client';
+import { createTwilioClient, MESSAGES_TIMEOUT_MS } from './twilio-client';
 
 /** One outbound WhatsApp message, provider-neutral. Addresses are E.164 (`+14155550100`). */
 export type OutboundMessage = {
@@ -65,7 +65,7 @@ const whatsapp = (e164: string) => (e164.startsWith('whatsapp:') ? e164 : `whats
 function twilioProvider(channel: ChannelForProvider): MessagingProvider {
   return {
     async sendMessage(m) {
-      const client = createTwilioClient(channel);
+      const client = createTwilioClient(channel, { timeoutMs: MESSAGES_TIMEOUT_MS });
       try {
         const created = await client.messages.create({
           from: whatsapp(m.from),
@@ -84,7 +84,7 @@ function twilioProvider(channel: ChannelForProvider): MessagingProvider {
       }
     },
     async findSentMessages(lookup) {
-      const client = createTwilioClient(channel);
+      const client = createTwilioClient(channel, { timeoutMs: MESSAGES_TIMEOUT_MS });
       try {
         // List Messages answers newest first. A queued message has no date_sent yet, so the
         // DateSent filters would miss exactly the messages looked for: match on date_created.

@@ -8,10 +8,10 @@ import { getConversationWithContact } from '@/db/queries/conversations';
 import { getMessageById } from '@/db/queries/messages';
 import {
   claimSend,
-  countEarlierPendingMessages,
   failPendingMessage,
   getTemplateById,
   leaseSendSlot,
+  listEarlierPendingMessages,
   listKnownProviderIds,
   listStrandedSends,
   markSendAttemptStarted,
@@ -22,7 +22,7 @@ import {
   settleSendAttempt,
 } from '@/db/queries/outbound-messages';
 import { providerFor, ProviderSendError, type OutboundMessage, type SendResult } from '@/lib/channels/provider';
-import { TWILIO_TIMEOUT_MS } from '@/lib/channels/twilio-client';
+import { MESSAGES_TIMEOUT_MS } from '@/lib/channels/twilio-client';
 import { getConfig } from '@/lib/config';
 import { AppError } from '@/lib/errors';
 import { publishEvents, recordEvents } from '@/lib/events/bus';
@@ -42,7 +42,7 @@ export type SendJobData = { messageId: string; attempt?: number; firstAttemptAt?
 // Twilio's WhatsApp sandbox accepts at most one message per 3 s per number; more are refused.
 export const SANDBOX_INTERVAL_MS = 3000;
 // A sandbox slot is held while its request is out: a dead worker's hold ends after the call's timeout.
-const SLOT_LEASE_MS = TWILIO_TIMEOUT_MS + 2000;
+const SLOT_LEASE_MS = MESSAGES_TIMEOUT_MS + 2000;
 // How long one job may wait in-process (conversation order, sandbox slot) before it re-queues itself.
 const IN_JOB_WAIT_MS = 4000;
 // A worker holds a message's send for SEND_LEASE_MS and renews it every SEND_RENEW_MS while it works:
@@ -160,16 +160,25 @@ async function deliverClaimed(db: Db, data: SendJobData, message: Message, attem
     return;
   }
 
-  // Messages of one conversation leave in the order they were written.
+  // Messages of one conversation leave in the order they were written. An earlier one nobody is
+  // working on (its worker died, its job is still queued behind others) is sent from here first,
+  // rather than left to hold this worker up.
   const started = Date.now();
   const { giveUpMs } = settings();
-  while (
-    (await countEarlierPendingMessages(db, {
+  const helped = new Set<string>();
+  for (;;) {
+    const earlier = await listEarlierPendingMessages(db, {
       conversationId: message.conversationId,
       seq: message.seq,
       since: new Date(Date.now() - giveUpMs - 120_000),
-    })) > 0
-  ) {
+    });
+    if (!earlier.length) break;
+    const idle = earlier.find((e) => !e.inHand && !helped.has(e.id));
+    if (idle) {
+      helped.add(idle.id);
+      await deliverMessage(db, { messageId: idle.id });
+      continue;
+    }
     if (Date.now() - started > IN_JOB_WAIT_MS) return void (await later(1));
     await sleep(250);
   }
@@ -200,9 +209,9 @@ async function deliverClaimed(db: Db, data: SendJobData, message: Message, attem
       await recordSent(db, message, channel, earlier);
       return;
     }
-    // Not there (yet): a call made at most TWILIO_TIMEOUT_MS ago may still be on its way in (its
+    // Not there (yet): a call made at most MESSAGES_TIMEOUT_MS ago may still be on its way in (its
     // worker lost the database, not its life). Only once that call has surely ended is "not found" an answer.
-    const settlesInMs = TWILIO_TIMEOUT_MS + SETTLE_MARGIN_MS - (attemptAgeMs ?? Infinity);
+    const settlesInMs = MESSAGES_TIMEOUT_MS + SETTLE_MARGIN_MS - (attemptAgeMs ?? Infinity);
     if (settlesInMs > 0) return void (await later(Math.ceil(settlesInMs / 1000)));
     await settleSendAttempt(db, { id: message.id, leaseId: lease.id });
   }

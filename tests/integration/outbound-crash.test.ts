@@ -60,9 +60,9 @@ describe.runIf(onPostgres)('a Parley process killed (SIGKILL) with replies at Tw
       const tag = `crash ${run} ${randomBytes(3).toString('hex')}`;
       const mine = (p: URLSearchParams) => (p.get('Body') ?? '').startsWith(tag);
       let seen = 0;
-      // A slow Twilio: each first reply is held 5 s; every other one is created on receipt.
+      // A slow Twilio: each first reply is held 4 s; every other one is created on receipt.
       const slow = (call: { params: URLSearchParams }): LedgerPlan =>
-        mine(call.params) ? { holdMs: 5000, accept: seen++ % 2 === 0 ? 'on-receipt' : 'on-answer' } : { holdMs: 0, accept: 'on-receipt' };
+        mine(call.params) ? { holdMs: 4000, accept: seen++ % 2 === 0 ? 'on-receipt' : 'on-answer' } : { holdMs: 0, accept: 'on-receipt' };
       ledger.plan = slow;
       const replies = await sendReplies(s, server!, tag);
       // Killed while the first calls are held (a process sends 5 at once; later ones wait their turn).
@@ -92,6 +92,7 @@ describe.runIf(onPostgres)('a Parley process killed (SIGKILL) with replies at Tw
         reconciles: ledger.lists.length - listsBefore,
       };
       printFigures('crash', figures);
+      if (done !== null) console.log(`crash run ${run}: last reply sent ${((done - crashedAt) / 1000).toFixed(1)} s after the kill`);
       all.push(figures);
     }
     printTotals('crash', all);

@@ -110,6 +110,8 @@ export const sendSweeper = defineTicker({
 });
 
 type Lease = { id: string; lost: boolean; stop: () => void };
+/** Lets go of the send and queues it again in `seconds`. */
+type Later = (seconds: number, opts?: { attemptSettled?: boolean; nextAttempt?: number }) => Promise<void>;
 
 /** Renews the send lease while the worker works; `lost` once another worker may have taken it. */
 function holdLease(db: Db, messageId: string, leaseId: string): Lease {
@@ -147,9 +149,9 @@ export async function deliverMessage(db: Db, data: SendJobData): Promise<void> {
 async function deliverClaimed(db: Db, data: SendJobData, message: Message, attemptAgeMs: number | null, lease: Lease): Promise<void> {
   const attempt = data.attempt ?? 1;
   const firstAttemptAt = data.firstAttemptAt ? new Date(data.firstAttemptAt) : new Date();
-  const later = async (seconds: number, attemptSettled = false) => {
+  const later: Later = async (seconds, { attemptSettled = false, nextAttempt = attempt } = {}) => {
     await releaseSend(db, { id: message.id, leaseId: lease.id, afterMs: seconds * 1000, attemptSettled });
-    await enqueueSend({ messageId: message.id, attempt, firstAttemptAt: firstAttemptAt.toISOString() }, { startAfterSeconds: seconds });
+    await enqueueSend({ messageId: message.id, attempt: nextAttempt, firstAttemptAt: firstAttemptAt.toISOString() }, { startAfterSeconds: seconds });
   };
 
   const found = await getConversationWithContact(db, { id: message.conversationId });
@@ -200,9 +202,13 @@ async function deliverClaimed(db: Db, data: SendJobData, message: Message, attem
     try {
       earlier = await findEarlierAttempt(db, provider, message, payload);
     } catch (err) {
-      // Not knowing is no reason to send twice: ask again later.
+      // Not knowing is no reason to send twice: ask again later, and in the end tell the agent.
+      if (Date.now() - firstAttemptAt.getTime() > giveUpMs) {
+        const reason = 'Twilio could not be asked whether this message went out. It may have been sent: check before retrying it.';
+        return void (await failAndAnnounce(db, message, null, reason, false));
+      }
       logger.warn({ messageId: message.id, err: (err as Error).message }, 'could not reconcile an earlier send attempt, will retry');
-      return void (await later(Math.min(30, 2 ** (attempt - 1))));
+      return void (await later(Math.min(30, 2 ** (attempt - 1)), { nextAttempt: attempt + 1 }));
     }
     if (earlier) {
       logger.info({ messageId: message.id, sid: earlier.providerMessageId }, 'earlier send attempt found at the provider: adopted');
@@ -279,7 +285,7 @@ async function recordSent(db: Db, message: Message, channel: Channel, result: Se
       stored = await storeProviderMessageId(db, message.id, result.providerMessageId);
       break;
     } catch (err) {
-      if (Date.now() + wait > deadline) {
+      if (isPermanentDatabaseError(err) || Date.now() + wait > deadline) {
         logger.error({ err, messageId: message.id, sid: result.providerMessageId }, 'sent, but the sid could not be recorded');
         throw err;
       }
@@ -298,6 +304,14 @@ async function recordSent(db: Db, message: Message, channel: Channel, result: Se
   if (status && status !== 'queued') await advanceMessageStatus(db, { messageId: message.id, status });
   // A status callback may have beaten this response: it is waiting for the sid that just landed.
   await applyPendingStatusCallbacks(db, { channelId: channel.id, providerMessageId: result.providerMessageId });
+}
+
+/** A data, constraint or statement error: repeating the same write would fail the same way. */
+function isPermanentDatabaseError(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined; e && typeof e === 'object'; e = e.cause as typeof e) {
+    if (typeof e.code === 'string' && /^(22|23|42)[0-9A-Z]{3}$/.test(e.code)) return true;
+  }
+  return false;
 }
 
 async function storeProviderMessageId(db: Db, id: string, providerMessageId: string): Promise<Message | null> {
@@ -342,7 +356,7 @@ async function handleSendError(
     attempt,
     firstAttemptAt,
     later,
-  }: { message: Message; err: unknown; attempt: number; firstAttemptAt: Date; later: (seconds: number, attemptSettled?: boolean) => Promise<void> },
+  }: { message: Message; err: unknown; attempt: number; firstAttemptAt: Date; later: Later },
 ): Promise<void> {
   const { giveUpMs, retryBaseSeconds } = settings();
   if (err instanceof ProviderSendError) {
@@ -354,7 +368,7 @@ async function handleSendError(
       const delay = Math.min(60, retryBaseSeconds * 2 ** (attempt - 1));
       if (Date.now() + delay * 1000 - firstAttemptAt.getTime() < giveUpMs) {
         logger.warn({ messageId: message.id, attempt, httpStatus, code, err: err.message }, 'send failed, will retry');
-        await later(delay, settled);
+        await later(delay, { attemptSettled: settled, nextAttempt: attempt + 1 });
         return;
       }
       const minutes = Math.max(1, Math.round((Date.now() - firstAttemptAt.getTime()) / 60_000));

@@ -377,6 +377,18 @@ describe('an attempt whose outcome was never learned (a crash, a cut, a timeout)
     expect(sent).toMatchObject({ status: 'queued', providerMessageId: creates[0]!.sid, sendAttempts: 2, sendAttemptStartedAt: null });
   });
 
+  it('two workers given the same reply at once (a stale job, the sweeper, another process) send it once', async () => {
+    const { conversation } = await activeChat();
+    const text = 'one of two workers';
+    const [row] = await app.runtime.db.db
+      .insert(messages)
+      .values({ conversationId: conversation.id, channelId: channel.id, direction: 'outbound', kind: 'text', body: text, status: 'pending' })
+      .returning();
+    await Promise.all([1, 2, 3].map(() => deliverMessage(app.runtime.db.db, { messageId: row!.id })));
+    expect(mock.messagesWhere(byBody(text))).toHaveLength(1);
+    expect((await fx.message(row!.id)).status).toBe('queued');
+  });
+
   it('waits, rather than sends, while the earlier call may still be on its way (its worker may only have lost the database)', async () => {
     const { conversation } = await activeChat();
     const text = 'a call may be in flight';

@@ -23,8 +23,9 @@ import {
 
 // The database goes away for 4 s (a restart, a failover) while replies are at Twilio, and no
 // process crashes: Twilio answers with the sids during the cut. Every reply must be sent once.
+// PARLEY_SEND_CUT_SECONDS sets the cut's length (4), PARLEY_SEND_RECOVERY_RUNS the runs (5).
 const onPostgres = Boolean(baseDatabaseUrl);
-const CUT_MS = 4000;
+const CUT_MS = Number(process.env.PARLEY_SEND_CUT_SECONDS ?? 4) * 1000;
 
 let database: TestDatabase;
 let ledger: TwilioLedger;

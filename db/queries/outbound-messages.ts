@@ -277,9 +277,13 @@ export async function settleSendAttempt(db: Db, { id, leaseId }: { id: string; l
 /**
  * Outbound messages nobody is working on: pending, not handed over, and either their lease ran out
  * `graceMs` ago (its worker died or lost the database) or they never had one and were written more
- * than `graceMs` ago (their job was lost or is stuck with a dead worker).
+ * than `graceMs` ago (their job was lost or is stuck with a dead worker). Only those written in the
+ * last `maxAgeMs`: a reply found pending days later (an old database) is not sent out of the blue.
  */
-export async function listStrandedSends(db: Db, { graceMs, limit }: { graceMs: number; limit: number }): Promise<{ id: string }[]> {
+export async function listStrandedSends(
+  db: Db,
+  { graceMs, maxAgeMs, limit }: { graceMs: number; maxAgeMs: number; limit: number },
+): Promise<{ id: string }[]> {
   const before = sql`now() - ${graceMs} * interval '1 millisecond'`;
   return db
     .select({ id: messages.id })
@@ -289,6 +293,7 @@ export async function listStrandedSends(db: Db, { graceMs, limit }: { graceMs: n
         eq(messages.status, 'pending'),
         eq(messages.direction, 'outbound'),
         isNull(messages.providerMessageId),
+        sql`${messages.createdAt} > now() - ${maxAgeMs} * interval '1 millisecond'`,
         or(
           sql`${messages.sendLeaseUntil} < ${before}`,
           and(isNull(messages.sendLeaseUntil), sql`${messages.updatedAt} < ${before}`),

@@ -59,6 +59,8 @@ const RECONCILE_SKEW_MS = 120_000;
 // The sweeper: how often, and how long past its lease (or its writing) a send counts as stranded.
 const SWEEP_INTERVAL_MS = 2000;
 const SWEEP_GRACE_MS = 2000;
+// WhatsApp's customer-service window: a reply older than that is not picked up by the sweeper.
+const SWEEP_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
 const settings = () => ({
   giveUpMs: Number(process.env.PARLEY_SEND_GIVE_UP_SECONDS ?? 300) * 1000,
@@ -103,7 +105,7 @@ export const sendSweeper = defineTicker({
   name: 'message.send.sweep',
   intervalMs: SWEEP_INTERVAL_MS,
   run: async () => {
-    const stranded = await listStrandedSends(getDb(), { graceMs: SWEEP_GRACE_MS, limit: 200 });
+    const stranded = await listStrandedSends(getDb(), { graceMs: SWEEP_GRACE_MS, maxAgeMs: SWEEP_MAX_AGE_MS, limit: 200 });
     for (const { id } of stranded) await enqueueSend({ messageId: id }, { singletonKey: `sweep:${id}` });
     if (stranded.length) logger.info({ count: stranded.length }, 'stranded sends queued again');
   },

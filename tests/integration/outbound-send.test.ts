@@ -377,6 +377,20 @@ describe('an attempt whose outcome was never learned (a crash, a cut, a timeout)
     expect(sent).toMatchObject({ status: 'queued', providerMessageId: creates[0]!.sid, sendAttempts: 2, sendAttemptStartedAt: null });
   });
 
+  it('a pending reply whose job was lost (never queued, or held by a dead worker) is sent by the sweeper within seconds', async () => {
+    const { conversation } = await activeChat();
+    const text = 'my job was lost';
+    const [row] = await app.runtime.db.db
+      .insert(messages)
+      .values({ conversationId: conversation.id, channelId: channel.id, direction: 'outbound', kind: 'text', body: text, status: 'pending' })
+      .returning();
+    const t0 = Date.now();
+    const sent = await fx.waitForMessage(row!.id, (m) => m.status !== 'pending', 15_000);
+    console.log(`a reply with no job was sent by the sweeper after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    expect(sent.status).toBe('queued');
+    expect(mock.messagesWhere(byBody(text))).toHaveLength(1);
+  });
+
   it('two workers given the same reply at once (a stale job, the sweeper, another process) send it once', async () => {
     const { conversation } = await activeChat();
     const text = 'one of two workers';

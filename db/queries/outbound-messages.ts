@@ -88,7 +88,7 @@ export async function resetFailedMessage(db: Db, { id }: { id: string }): Promis
 /** Stores the provider's id of a pending message and moves it to queued (its send is over); null if it was not pending. */
 export async function recordProviderMessageId(
   db: Db,
-  { id, providerMessageId, channelId }: { id: string; providerMessageId: string; channelId?: string },
+  { id, providerMessageId, channelId, attempt }: { id: string; providerMessageId: string; channelId?: string; attempt?: number },
 ): Promise<Message | null> {
   const [row] = await db
     .update(messages)
@@ -97,6 +97,7 @@ export async function recordProviderMessageId(
       and(
         eq(messages.id, id),
         channelId ? eq(messages.channelId, channelId) : undefined,
+        attempt ? eq(messages.sendAttempts, attempt) : undefined,
         eq(messages.status, 'pending'),
         isNull(messages.providerMessageId),
       ),

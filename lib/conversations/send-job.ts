@@ -333,9 +333,10 @@ async function buildPayload(db: Db, message: Message, channel: Channel, to: stri
   const base = {
     from: channel.phoneNumber,
     to,
-    // The message's id rides in the callback URL (Twilio signs it with the rest): a callback for a
-    // sid this job could not record still finds its message.
-    statusCallbackUrl: `${getConfig().publicUrl}/api/webhooks/twilio/${channel.id}/status?messageId=${message.id}`,
+    // The message's id and this attempt's number ride in the callback URL (Twilio signs it with the
+    // rest): a callback for a sid this job could not record still finds its message, and one of an
+    // attempt before an agent's retry does not take over the retry.
+    statusCallbackUrl: `${getConfig().publicUrl}/api/webhooks/twilio/${channel.id}/status?messageId=${message.id}&attempt=${message.sendAttempts + 1}`,
   };
   if (message.kind === 'template') {
     const template = message.templateId ? await getTemplateById(db, { id: message.templateId }) : undefined;

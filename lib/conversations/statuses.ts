@@ -74,7 +74,7 @@ export type StatusCallbackResult = {
  */
 export async function applyStatusCallback(
   db: Db,
-  { channelId, params, messageId }: { channelId: string; params: StatusCallbackParams; messageId?: string | null },
+  { channelId, params, messageId, attempt }: { channelId: string; params: StatusCallbackParams; messageId?: string | null; attempt?: number },
 ): Promise<StatusCallbackResult> {
   const providerMessageId = params.MessageSid ?? params.SmsSid ?? '';
   const statusText = params.MessageStatus ?? params.SmsStatus ?? '';
@@ -90,7 +90,7 @@ export async function applyStatusCallback(
   });
   const message =
     (await getMessageByProviderId(db, { channelId, providerMessageId })) ??
-    (messageId ? await adoptProviderMessageId(db, { channelId, messageId, providerMessageId }) : undefined);
+    (messageId && attempt ? await adoptProviderMessageId(db, { channelId, messageId, attempt, providerMessageId }) : undefined);
   if (!message) return { changed: false };
   const status = fromTwilioStatus(statusText);
   const updated = status
@@ -133,18 +133,19 @@ export async function applyPendingStatusCallbacks(
 }
 
 /**
- * A callback names the Parley message it is about (its StatusCallback URL carries the id, and Twilio
- * signs that URL): a sid the send job never got to record (its worker died, the database was away)
- * is recorded from here, so the message leaves pending without waiting to be reconciled.
+ * A callback names the Parley message and attempt it is about (its StatusCallback URL carries them,
+ * and Twilio signs that URL): a sid the send job never got to record (its worker died, the database
+ * was away) is recorded from here, so the message leaves pending without waiting to be reconciled.
+ * Only the message's latest attempt: a late callback of one before an agent's retry is not adopted.
  */
 async function adoptProviderMessageId(
   db: Db,
-  { channelId, messageId, providerMessageId }: { channelId: string; messageId: string; providerMessageId: string },
+  { channelId, messageId, attempt, providerMessageId }: { channelId: string; messageId: string; attempt: number; providerMessageId: string },
 ): Promise<Message | undefined> {
   if (!UUID.test(messageId) || !providerMessageId) return undefined;
   let published: PublishedEvent[] = [];
   const adopted = await db.transaction(async (tx) => {
-    const row = await recordProviderMessageId(tx, { id: messageId, channelId, providerMessageId });
+    const row = await recordProviderMessageId(tx, { id: messageId, channelId, attempt, providerMessageId });
     const event = row ? await messageUpdatedEvent(tx, row) : null;
     if (event) published = await recordEvents(tx, [event]);
     return row;
@@ -162,6 +163,12 @@ export async function receiveStatusCallback(db: Db, request: TwilioWebhookReques
   if (!(params.MessageSid ?? params.SmsSid) || !(params.MessageStatus ?? params.SmsStatus)) {
     throw new AppError('bad_request:MessageSid and MessageStatus are required.');
   }
-  const messageId = new URL(request.url).searchParams.get('messageId');
-  return applyStatusCallback(db, { channelId: channel.id, params, messageId });
+  const query = new URL(request.url).searchParams;
+  const attempt = Number(query.get('attempt'));
+  return applyStatusCallback(db, {
+    channelId: channel.id,
+    params,
+    messageId: query.get('messageId'),
+    attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : undefined,
+  });
 }

@@ -76,7 +76,7 @@ describe('sending through Twilio (Prism with Twilio’s OpenAPI contract)', () =
     expect(req!.params.get('From')).toBe(`whatsapp:${channel.phoneNumber}`);
     expect(req!.params.get('To')).toBe(`whatsapp:${contact.phone}`);
     // The message's id rides in the (signed) callback URL.
-    expect(req!.params.get('StatusCallback')).toBe(`${app.url}/api/webhooks/twilio/${channel.id}/status?messageId=${created.id}`);
+    expect(req!.params.get('StatusCallback')).toBe(`${app.url}/api/webhooks/twilio/${channel.id}/status?messageId=${created.id}&attempt=1`);
     expect(req!.params.has('MediaUrl')).toBe(false);
     expect(sent.providerMessageId).toBe(req!.sid);
 
@@ -137,7 +137,7 @@ describe('sending through Twilio (Prism with Twilio’s OpenAPI contract)', () =
     expect(req!.status).toBe(201);
     expect(JSON.parse(req!.params.get('ContentVariables')!)).toEqual({ '1': 'Lucía', '2': 'A-17' });
     expect(req!.params.has('Body')).toBe(false);
-    expect(req!.params.get('StatusCallback')).toBe(`${app.url}/api/webhooks/twilio/${channel.id}/status?messageId=${created.id}`);
+    expect(req!.params.get('StatusCallback')).toBe(`${app.url}/api/webhooks/twilio/${channel.id}/status?messageId=${created.id}&attempt=1`);
   });
 
   it('refuses templates that are not approved, and missing or unknown variables', async () => {
@@ -436,7 +436,7 @@ describe('status callbacks', () => {
       .values({ conversationId: conversation.id, channelId: channel.id, direction: 'outbound', kind: 'text', body: 'lost answer', status: 'pending', sendAttemptStartedAt: new Date(), sendAttempts: 1 })
       .returning();
     const sid = `SM${randomUUID().replace(/-/g, '')}`;
-    const url = `${app.url}/api/webhooks/twilio/${channel.id}/status?messageId=${row!.id}`;
+    const url = `${app.url}/api/webhooks/twilio/${channel.id}/status?messageId=${row!.id}&attempt=1`;
     const callback = (params: Record<string, string>, signedUrl = url) =>
       fetch(url, {
         method: 'POST',
@@ -447,6 +447,17 @@ describe('status callbacks', () => {
         body: new URLSearchParams(params).toString(),
       });
     const params = { MessageSid: sid, SmsSid: sid, MessageStatus: 'sent', AccountSid: channel.accountSid!, ApiVersion: '2010-04-01' };
+    // A callback of another attempt (one before an agent's retry) is kept, not adopted.
+    const staleUrl = url.replace('attempt=1', 'attempt=7');
+    const staleSid = `SM${randomUUID().replace(/-/g, '')}`;
+    const stale = { ...params, MessageSid: staleSid, SmsSid: staleSid };
+    const res = await fetch(staleUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, staleUrl, stale) },
+      body: new URLSearchParams(stale).toString(),
+    });
+    expect(res.status).toBeLessThan(300);
+    expect((await fx.message(row!.id)).providerMessageId).toBeNull();
     // The id is part of what Twilio signs: a signature over the bare URL does not do.
     expect((await callback(params, `${app.url}/api/webhooks/twilio/${channel.id}/status`)).status).toBe(403);
     expect((await callback(params)).status).toBeLessThan(300);

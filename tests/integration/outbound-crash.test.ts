@@ -98,5 +98,6 @@ describe.runIf(onPostgres)('a Parley process killed (SIGKILL) with replies at Tw
     printTotals('crash', all);
     expect(all.map((f) => f.doubleSends)).toEqual(all.map(() => 0));
     expect(all.map((f) => f.lost)).toEqual(all.map(() => 0));
+    expect(all.map((f) => f.outOfOrder)).toEqual(all.map(() => 0));
   }, 900_000);
 });

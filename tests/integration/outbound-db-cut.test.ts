@@ -103,5 +103,6 @@ describe.runIf(onPostgres)('the database goes away for 4 s while replies are at 
     printTotals('database cut', all);
     expect(all.map((f) => f.doubleSends)).toEqual(all.map(() => 0));
     expect(all.map((f) => f.lost)).toEqual(all.map(() => 0));
+    expect(all.map((f) => f.outOfOrder)).toEqual(all.map(() => 0));
   }, 900_000);
 });

@@ -123,13 +123,19 @@ export type RunFigures = {
   doubleSends: number;
   /** Replies never accepted by Twilio, or whose recorded sid is not the one Twilio accepted. */
   lost: number;
+  /** Replies Twilio took before an earlier reply of the same chat. */
+  outOfOrder: number;
   /** Create calls in flight / accepted by Twilio at the moment of the crash or the cut. */
   inFlight: number;
   acceptedBefore: number;
   reconciles: number;
 };
 
-export async function countOutcome(s: Scenario, ledger: TwilioLedger, replies: Reply[]): Promise<Pick<RunFigures, 'doubleSends' | 'lost'>> {
+export async function countOutcome(
+  s: Scenario,
+  ledger: TwilioLedger,
+  replies: Reply[],
+): Promise<Pick<RunFigures, 'doubleSends' | 'lost' | 'outOfOrder'>> {
   const rows = await s.database.handle.db
     .select({ id: messages.id, status: messages.status, sid: messages.providerMessageId })
     .from(messages)
@@ -142,14 +148,21 @@ export async function countOutcome(s: Scenario, ledger: TwilioLedger, replies: R
     const row = rows.find((x) => x.id === r.id);
     if (!accepted.length || !row || row.status === 'pending' || !accepted.some((a) => a.sid === row.sid)) lost++;
   }
-  return { doubleSends, lost };
+  // Per chat, Twilio took the replies in the order they were written.
+  let outOfOrder = 0;
+  for (const conversationId of new Set(replies.map((r) => r.conversationId))) {
+    const mine = replies.filter((r) => r.conversationId === conversationId);
+    const firstAccepted = (r: Reply) => Math.min(...ledger.accepted((p) => p.get('Body') === r.body).map((c) => c.acceptedAt!));
+    for (let i = 1; i < mine.length; i++) if (firstAccepted(mine[i]!) < firstAccepted(mine[i - 1]!)) outOfOrder++;
+  }
+  return { doubleSends, lost, outOfOrder };
 }
 
 export function printFigures(kind: string, f: RunFigures): void {
   console.log(
     `${kind} run ${f.run}: ${f.replies} replies, ${f.inFlight} at Twilio (${f.acceptedBefore} accepted) at the ${kind}; ` +
       `pending after: ${f.pendingAfter}, last sent after ${f.secondsToLastSent === null ? `more than ${DEADLINE_MS / 1000}` : f.secondsToLastSent.toFixed(1)} s; ` +
-      `double sends: ${f.doubleSends}; lost: ${f.lost}; List Messages calls: ${f.reconciles}`,
+      `double sends: ${f.doubleSends}; lost: ${f.lost}; out of order: ${f.outOfOrder}; List Messages calls: ${f.reconciles}`,
   );
 }
 

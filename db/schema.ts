@@ -249,6 +249,15 @@ export const messages = pgTable(
     templateId: uuid().references(() => templates.id),
     templateVariables: jsonb().$type<Record<string, string>>(),
     raw: jsonb().$type<Record<string, string>>(),
+    // Outbound sends (lib/conversations/send-job.ts). The row, not the job queue, says who may send:
+    // a worker holds the send while send_lease_until is in the future (renewed as it works); an
+    // attempt is marked started (committed) before the provider is called and cleared only when its
+    // outcome is known, so one found started after a crash or a database cut is reconciled with the
+    // provider before anything is sent again.
+    sendLeaseId: uuid(),
+    sendLeaseUntil: timestamp({ withTimezone: true }),
+    sendAttemptStartedAt: timestamp({ withTimezone: true }),
+    sendAttempts: integer().notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
     // History search. A generated column cannot read the conversation's language, so the vector
@@ -270,6 +279,8 @@ export const messages = pgTable(
     index('messages_created_idx').on(t.createdAt),
     index('messages_author_idx').on(t.authorId, t.conversationId).where(sql`${t.authorId} is not null`),
     index('messages_failed_idx').on(t.createdAt).where(sql`${t.status} in ('failed', 'undelivered')`),
+    // The send sweeper: outbound messages not handed over yet.
+    index('messages_pending_send_idx').on(t.sendLeaseUntil).where(sql`${t.status} = 'pending'`),
   ],
 );
 export type Message = InferSelectModel<typeof messages>;

@@ -33,6 +33,10 @@ CREATE TABLE "sessions" (
 --> statement-breakpoint
 ALTER TABLE "api_tokens" ADD COLUMN "kind" "api_token_kind" DEFAULT 'integration' NOT NULL;--> statement-breakpoint
 ALTER TABLE "channels" ADD COLUMN "retention_days" integer;--> statement-breakpoint
+ALTER TABLE "messages" ADD COLUMN "send_lease_id" uuid;--> statement-breakpoint
+ALTER TABLE "messages" ADD COLUMN "send_lease_until" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "messages" ADD COLUMN "send_attempt_started_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "messages" ADD COLUMN "send_attempts" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "erasures" ADD CONSTRAINT "erasures_channel_id_channels_id_fk" FOREIGN KEY ("channel_id") REFERENCES "public"."channels"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "erasures" ADD CONSTRAINT "erasures_actor_id_users_id_fk" FOREIGN KEY ("actor_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -40,5 +44,6 @@ CREATE INDEX "erasures_kind_created_idx" ON "erasures" USING btree ("kind","crea
 CREATE INDEX "erasures_channel_idx" ON "erasures" USING btree ("channel_id","created_at");--> statement-breakpoint
 CREATE INDEX "sessions_user_idx" ON "sessions" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "api_tokens_user_idx" ON "api_tokens" USING btree ("user_id");--> statement-breakpoint
+CREATE INDEX "messages_pending_send_idx" ON "messages" USING btree ("send_lease_until") WHERE "messages"."status" = 'pending';--> statement-breakpoint
 -- Tokens POST /api/v1/auth/token made before the kind column were named 'login' (a reserved name).
 UPDATE "api_tokens" SET "kind" = 'login' WHERE "name" = 'login';

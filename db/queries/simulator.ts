@@ -63,6 +63,33 @@ export async function listSimulatorMessages(
   return rows.reverse();
 }
 
+/** The fake Messages API's List: messages of some channels, optionally one phone and direction, newest first. */
+export async function listSimulatorMessagesPage(
+  db: Db,
+  {
+    channelIds,
+    customerPhone,
+    direction,
+    limit,
+    offset,
+  }: { channelIds: string[]; customerPhone?: string; direction?: SimulatorMessage['direction']; limit: number; offset: number },
+): Promise<SimulatorMessage[]> {
+  if (!channelIds.length) return [];
+  return db
+    .select()
+    .from(simulatorMessages)
+    .where(
+      and(
+        inArray(simulatorMessages.channelId, channelIds),
+        customerPhone ? eq(simulatorMessages.customerPhone, customerPhone) : undefined,
+        direction ? eq(simulatorMessages.direction, direction) : undefined,
+      ),
+    )
+    .orderBy(desc(simulatorMessages.createdAt), desc(simulatorMessages.id))
+    .limit(limit)
+    .offset(offset);
+}
+
 /** The simulated phones that have talked on a channel, most recent first. */
 export async function listSimulatorCustomers(
   db: Db,

@@ -1,5 +1,5 @@
 import type { Channel } from '@/db/schema';
-import { createTwilioClient } from './twilio-client';
+import { createTwilioClient, MESSAGES_TIMEOUT_MS } from './twilio-client';
 
 /** One outbound WhatsApp message, provider-neutral. Addresses are E.164 (`+14155550100`). */
 export type OutboundMessage = {
@@ -29,8 +29,21 @@ export class ProviderSendError extends Error {
   }
 }
 
+/** What an earlier attempt of a send would look like at the provider, if it went through. */
+export type SentLookup = {
+  from: string;
+  to: string;
+  /** The attempt started at or after this (allow for clock skew). */
+  since: Date;
+  /** The body the provider shows (a template's rendered text, a media message's caption, or ''). */
+  body: string;
+  withMedia: boolean;
+};
+
 export interface MessagingProvider {
   sendMessage(message: OutboundMessage): Promise<SendResult>;
+  /** Messages the provider accepted that match `lookup`, oldest first (none: it did not go out). */
+  findSentMessages(lookup: SentLookup): Promise<SendResult[]>;
 }
 
 type ChannelForProvider = Pick<Channel, 'provider' | 'accountSid' | 'authTokenEncrypted'>;
@@ -52,7 +65,7 @@ const whatsapp = (e164: string) => (e164.startsWith('whatsapp:') ? e164 : `whats
 function twilioProvider(channel: ChannelForProvider): MessagingProvider {
   return {
     async sendMessage(m) {
-      const client = createTwilioClient(channel);
+      const client = createTwilioClient(channel, { timeoutMs: MESSAGES_TIMEOUT_MS });
       try {
         const created = await client.messages.create({
           from: whatsapp(m.from),
@@ -66,6 +79,27 @@ function twilioProvider(channel: ChannelForProvider): MessagingProvider {
           ...(m.mediaUrl ? { mediaUrl: [m.mediaUrl] } : {}),
         });
         return { providerMessageId: created.sid, status: created.status };
+      } catch (err) {
+        throw toProviderError(err);
+      }
+    },
+    async findSentMessages(lookup) {
+      const client = createTwilioClient(channel, { timeoutMs: MESSAGES_TIMEOUT_MS });
+      try {
+        // List Messages answers newest first. A queued message has no date_sent yet, so the
+        // DateSent filters would miss exactly the messages looked for: match on date_created.
+        // One page, the newest 50: an attempt of the last minutes is among them.
+        const page = await client.messages.page({ to: whatsapp(lookup.to), from: whatsapp(lookup.from), pageSize: 50 });
+        return page.instances
+          .filter(
+            (m) =>
+              m.direction.startsWith('outbound') &&
+              m.dateCreated.getTime() >= lookup.since.getTime() &&
+              (m.body ?? '') === lookup.body &&
+              Number(m.numMedia ?? 0) > 0 === lookup.withMedia,
+          )
+          .sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime())
+          .map((m) => ({ providerMessageId: m.sid, status: m.status }));
       } catch (err) {
         throw toProviderError(err);
       }

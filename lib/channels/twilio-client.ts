@@ -14,9 +14,19 @@ const TWILIO_CONTENT = 'https://content.twilio.com';
  * TWILIO_API_BASE_URL / TWILIO_CONTENT_BASE_URL (a regional edge or proxy; Prism in tests; the
  * built-in simulator for simulator channels).
  */
+// Twilio answers a message create in well under a second. A send gives up after this long: the
+// send job waits this long (and a little) before it takes "not at Twilio" for an answer about a
+// lost attempt, so it bounds how soon a reply lost in a crash goes out again.
+export const MESSAGES_TIMEOUT_MS = 6_000;
+// Everything else (account check, Content API template import) may take longer.
+const DEFAULT_TIMEOUT_MS = 15_000;
+
 export class RewritingRequestClient extends twilio.RequestClient {
-  constructor(private readonly bases: { api: string; content: string }) {
-    super({ timeout: 15_000, keepAlive: true });
+  constructor(
+    private readonly bases: { api: string; content: string },
+    timeoutMs = DEFAULT_TIMEOUT_MS,
+  ) {
+    super({ timeout: timeoutMs, keepAlive: true });
   }
 
   override request<TData>(opts: BaseRequestClient.RequestOptions<TData>) {
@@ -40,7 +50,7 @@ export function channelAuthToken(channel: Pick<Channel, 'authTokenEncrypted'>): 
 /** A twilio SDK client for a channel: Twilio's hosts for Twilio channels, the simulator for simulator ones. */
 export function createTwilioClient(
   channel: Pick<Channel, 'provider' | 'accountSid' | 'authTokenEncrypted'>,
-  overrides: { accountSid?: string; authToken?: string } = {},
+  overrides: { accountSid?: string; authToken?: string; timeoutMs?: number } = {},
 ): twilio.Twilio {
   const config = getConfig();
   const accountSid = overrides.accountSid ?? channel.accountSid;
@@ -50,5 +60,5 @@ export function createTwilioClient(
     channel.provider === 'simulator'
       ? { api: simulatorBaseUrl(), content: simulatorBaseUrl() }
       : { api: config.twilioApiBaseUrl, content: config.twilioContentBaseUrl };
-  return twilio(accountSid, authToken, { httpClient: new RewritingRequestClient(bases) });
+  return twilio(accountSid, authToken, { httpClient: new RewritingRequestClient(bases, overrides.timeoutMs) });
 }

@@ -1,6 +1,7 @@
 import type { Db } from '@/db/client';
 import type { Message } from '@/db/schema';
 import { getMessageByProviderId, updateMessageStatusFrom } from '@/db/queries/messages';
+import { recordProviderMessageId } from '@/db/queries/outbound-messages';
 import {
   insertStatusCallback,
   listPendingStatusCallbacks,
@@ -73,7 +74,7 @@ export type StatusCallbackResult = {
  */
 export async function applyStatusCallback(
   db: Db,
-  { channelId, params }: { channelId: string; params: StatusCallbackParams },
+  { channelId, params, messageId, attempt }: { channelId: string; params: StatusCallbackParams; messageId?: string | null; attempt?: number },
 ): Promise<StatusCallbackResult> {
   const providerMessageId = params.MessageSid ?? params.SmsSid ?? '';
   const statusText = params.MessageStatus ?? params.SmsStatus ?? '';
@@ -87,7 +88,9 @@ export async function applyStatusCallback(
     errorCode,
     raw: params,
   });
-  const message = await getMessageByProviderId(db, { channelId, providerMessageId });
+  const message =
+    (await getMessageByProviderId(db, { channelId, providerMessageId })) ??
+    (messageId && attempt ? await adoptProviderMessageId(db, { channelId, messageId, attempt, providerMessageId }) : undefined);
   if (!message) return { changed: false };
   const status = fromTwilioStatus(statusText);
   const updated = status
@@ -129,6 +132,30 @@ export async function applyPendingStatusCallbacks(
   return changed;
 }
 
+/**
+ * A callback names the Parley message and attempt it is about (its StatusCallback URL carries them,
+ * and Twilio signs that URL): a sid the send job never got to record (its worker died, the database
+ * was away) is recorded from here, so the message leaves pending without waiting to be reconciled.
+ * Only the message's latest attempt: a late callback of one before an agent's retry is not adopted.
+ */
+async function adoptProviderMessageId(
+  db: Db,
+  { channelId, messageId, attempt, providerMessageId }: { channelId: string; messageId: string; attempt: number; providerMessageId: string },
+): Promise<Message | undefined> {
+  if (!UUID.test(messageId) || !providerMessageId) return undefined;
+  let published: PublishedEvent[] = [];
+  const adopted = await db.transaction(async (tx) => {
+    const row = await recordProviderMessageId(tx, { id: messageId, channelId, attempt, providerMessageId });
+    const event = row ? await messageUpdatedEvent(tx, row) : null;
+    if (event) published = await recordEvents(tx, [event]);
+    return row;
+  });
+  publishEvents(published);
+  return adopted ?? undefined;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The status-callback webhook: 404 unknown channel, 403 bad signature, 400 without MessageSid/MessageStatus. */
 export async function receiveStatusCallback(db: Db, request: TwilioWebhookRequest): Promise<StatusCallbackResult> {
   const channel = await verifyTwilioWebhook(db, request);
@@ -136,5 +163,12 @@ export async function receiveStatusCallback(db: Db, request: TwilioWebhookReques
   if (!(params.MessageSid ?? params.SmsSid) || !(params.MessageStatus ?? params.SmsStatus)) {
     throw new AppError('bad_request:MessageSid and MessageStatus are required.');
   }
-  return applyStatusCallback(db, { channelId: channel.id, params });
+  const query = new URL(request.url).searchParams;
+  const attempt = Number(query.get('attempt'));
+  return applyStatusCallback(db, {
+    channelId: channel.id,
+    params,
+    messageId: query.get('messageId'),
+    attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : undefined,
+  });
 }

@@ -14,8 +14,22 @@ export type JobDefinition<T extends object = object> = {
   handler: (data: T, job: { id: string; retryCount: number }) => Promise<void>;
 };
 
-const g = globalThis as unknown as { __parleyBoss?: PgBoss; __parleyJobs?: Map<string, JobDefinition>; __parleyWorkers?: Map<string, string> };
+/**
+ * Work a process does on its own every `intervalMs` (and once at start) while it runs jobs: finding
+ * work that a dead process or a lost job left behind. Runs once at a time; errors are logged.
+ */
+export type TickerDefinition = { name: string; intervalMs: number; run: () => Promise<void> };
+
+const g = globalThis as unknown as {
+  __parleyBoss?: PgBoss;
+  __parleyJobs?: Map<string, JobDefinition>;
+  __parleyWorkers?: Map<string, string>;
+  __parleyTickers?: Map<string, TickerDefinition>;
+  __parleyTimers?: Set<NodeJS.Timeout>;
+};
 const registry: Map<string, JobDefinition> = (g.__parleyJobs ??= new Map());
+const tickers: Map<string, TickerDefinition> = (g.__parleyTickers ??= new Map());
+const timers: Set<NodeJS.Timeout> = (g.__parleyTimers ??= new Set());
 // This process's worker per job name: a job sent here wakes it at once (PGlite has no NOTIFY).
 const workers: Map<string, string> = (g.__parleyWorkers ??= new Map());
 
@@ -23,6 +37,27 @@ const workers: Map<string, string> = (g.__parleyWorkers ??= new Map());
 export function defineJob<T extends object>(def: JobDefinition<T>): JobDefinition<T> {
   registry.set(def.name, def as unknown as JobDefinition);
   return def;
+}
+
+export function defineTicker(def: TickerDefinition): TickerDefinition {
+  tickers.set(def.name, def);
+  return def;
+}
+
+function startTicker(def: TickerDefinition): void {
+  let running = false;
+  const tick = () => {
+    if (running) return;
+    running = true;
+    def
+      .run()
+      .catch((err: unknown) => logger.warn({ err, ticker: def.name }, 'periodic job failed'))
+      .finally(() => (running = false));
+  };
+  const timer = setInterval(tick, def.intervalMs);
+  timer.unref();
+  timers.add(timer);
+  tick();
 }
 
 export async function startJobs(
@@ -55,6 +90,7 @@ export async function startJobs(
     );
     workers.set(def.name, workerId);
   }
+  if (opts.work !== false) for (const def of tickers.values()) startTicker(def);
   return boss;
 }
 
@@ -67,13 +103,15 @@ export async function stopJobs(): Promise<void> {
   const boss = g.__parleyBoss;
   g.__parleyBoss = undefined;
   workers.clear();
+  for (const t of timers) clearInterval(t);
+  timers.clear();
   if (boss) await boss.stop({ graceful: true, timeout: 10_000 });
 }
 
 export async function enqueueJob(
   name: string,
   data: object,
-  options: { startAfter?: number | Date; singletonKey?: string; retryLimit?: number } = {},
+  options: { startAfter?: number | Date; singletonKey?: string; singletonSeconds?: number; retryLimit?: number } = {},
 ): Promise<string | null> {
   const id = await getBoss().send(name, data, options as never);
   if (!options.startAfter) wakeWorker(name);

@@ -1,7 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import { getDb } from '@/db/client';
 import type { Channel, SimulatorMessage } from '@/db/schema';
-import { getSimulatorChannelsByAccount, insertSimulatorMessage, takeFailNextErrorCode } from '@/db/queries/simulator';
+import {
+  getSimulatorChannelsByAccount,
+  insertSimulatorMessage,
+  listSimulatorMessagesPage,
+  takeFailNextErrorCode,
+} from '@/db/queries/simulator';
 import { channelAuthToken } from '@/lib/channels/twilio-client';
 import { getConfig } from '@/lib/config';
 import { toE164 } from '@/lib/phone';
@@ -170,6 +175,60 @@ export async function createSimulatedMessage({
     );
   }, 150);
   return toTwilioMessageJson(message, accountSid, channel);
+}
+
+/**
+ * GET /2010-04-01/Accounts/{AccountSid}/Messages.json: Twilio's List Messages, newest first, with
+ * its To, From, PageSize and Page filters (what `client.messages.list` sends; Parley's send job
+ * asks it whether an attempt it lost track of went through). The DateSent filters are not kept.
+ */
+export async function listSimulatedMessages({ accountSid, channels, query }: { accountSid: string; channels: Channel[]; query: URLSearchParams }) {
+  const pageSize = query.has('PageSize') ? Number(query.get('PageSize')) : 50;
+  const page = query.has('Page') ? Number(query.get('Page')) : 0;
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new TwilioApiError(400, 20001, 'PageSize must be between 1 and 1000.');
+  if (!Number.isInteger(page) || page < 0) throw new TwilioApiError(400, 20001, 'Page must be a non-negative integer.');
+  let channelIds = channels.map((c) => c.id);
+  let customerPhone: string | undefined;
+  const directions = new Set<SimulatorMessage['direction']>();
+  // An address is either one of the account's numbers or a customer's phone, both as `whatsapp:+E164`.
+  for (const [param, value] of [['From', query.get('From')], ['To', query.get('To')]] as const) {
+    if (!value) continue;
+    const number = value.replace(/^whatsapp:/, '');
+    const channel = channels.find((c) => c.phoneNumber === number);
+    if (channel) {
+      channelIds = channelIds.filter((id) => id === channel.id);
+      directions.add(param === 'From' ? 'to_customer' : 'from_customer');
+    } else {
+      if (customerPhone && customerPhone !== number) channelIds = [];
+      customerPhone = number;
+      directions.add(param === 'From' ? 'from_customer' : 'to_customer');
+    }
+  }
+  const rows =
+    directions.size > 1
+      ? [] // From and To both a number of the account, or both a customer: no such message
+      : await listSimulatorMessagesPage(getDb(), { channelIds, customerPhone, direction: [...directions][0], limit: pageSize + 1, offset: page * pageSize });
+  const byId = new Map(channels.map((c) => [c.id, c]));
+  const base = `/${API_VERSION}/Accounts/${accountSid}/Messages.json`;
+  const pageUri = (n: number) => {
+    const q = new URLSearchParams();
+    for (const key of ['To', 'From'] as const) if (query.get(key)) q.set(key, query.get(key)!);
+    q.set('PageSize', String(pageSize));
+    q.set('Page', String(n));
+    return `${base}?${q.toString()}`;
+  };
+  const items = rows.slice(0, pageSize);
+  return {
+    messages: items.map((m) => toTwilioMessageJson(m, accountSid, byId.get(m.channelId)!)),
+    start: page * pageSize,
+    end: page * pageSize + Math.max(0, items.length - 1),
+    page,
+    page_size: pageSize,
+    uri: pageUri(page),
+    first_page_uri: pageUri(0),
+    previous_page_uri: page > 0 ? pageUri(page - 1) : null,
+    next_page_uri: rows.length > pageSize ? pageUri(page + 1) : null,
+  };
 }
 
 /** GET /2010-04-01/Accounts/{AccountSid}.json: what "check credentials" fetches. */

@@ -16,6 +16,8 @@ export type RecordedRequest = {
   path: string;
   authorization: string | undefined;
   params: URLSearchParams;
+  /** The URL's query (List Messages' filters). */
+  query: URLSearchParams;
   /** Status of the answer the SDK got (Prism's, or a scripted one). */
   status: number;
   /** Prism's answer when it refused the request (which rule it broke). */
@@ -91,7 +93,12 @@ export class TwilioMock {
 
   /** Create-message requests whose Body / ContentSid / etc. match. */
   messagesWhere(match: (p: URLSearchParams) => boolean): RecordedRequest[] {
-    return this.requests.filter((r) => r.path.endsWith('/Messages.json') && match(r.params));
+    return this.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/Messages.json') && match(r.params));
+  }
+
+  /** List Messages requests whose query matches. */
+  listsWhere(match: (q: URLSearchParams) => boolean): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/Messages.json') && match(r.query));
   }
 
   async stop(): Promise<void> {
@@ -117,6 +124,7 @@ export class TwilioMock {
       path: (req.url ?? '/').split('?')[0]!,
       authorization: req.headers.authorization,
       params,
+      query: new URL(req.url ?? '/', 'http://x').searchParams,
       status: 0,
     };
     this.requests.push(rec);
@@ -165,6 +173,17 @@ function patchedSpec(source: string): string {
       for (const [name, prop] of Object.entries(props)) {
         if (prop.type === 'array') form!.encoding = { ...form!.encoding, [name]: { style: 'form', explode: true } };
       }
+    }
+  }
+  // Twilio's list examples give their page links as relative URIs, which its own schema says must be
+  // absolute (`format: uri`): with --errors Prism would answer every List with a 500 about its own example.
+  type Schema = { title?: string; properties?: Record<string, { format?: string }> };
+  type Op = { responses?: Record<string, { content?: Record<string, { schema?: Schema }> }> };
+  for (const item of Object.values(spec.paths as unknown as Record<string, Record<string, Op>>)) {
+    for (const op of Object.values(item)) {
+      const schema = op?.responses?.['200']?.content?.['application/json']?.schema;
+      if (!schema?.title?.startsWith('List')) continue;
+      for (const [name, prop] of Object.entries(schema.properties ?? {})) if (/(^|_)uri$/.test(name)) delete prop.format;
     }
   }
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'twilio-oai-')), 'twilio_api_v2010.json');

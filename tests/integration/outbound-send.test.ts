@@ -5,6 +5,7 @@ import { rowsOf } from '@/db/client';
 import twilio from 'twilio';
 import { conversations, events, messages, type Channel, type Queue, type User } from '@/db/schema';
 import type { MessageDto } from '@/lib/conversations/dto';
+import { deliverMessage } from '@/lib/conversations/send-job';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { TwilioMock } from '../helpers/twilio-mock';
 import { AUTH_TOKEN, fixtures, sleep } from './outbound-fixtures';
@@ -74,7 +75,8 @@ describe('sending through Twilio (Prism with Twilio’s OpenAPI contract)', () =
     expect(req!.authorization).toBe(`Basic ${Buffer.from(`${channel.accountSid}:${AUTH_TOKEN}`).toString('base64')}`);
     expect(req!.params.get('From')).toBe(`whatsapp:${channel.phoneNumber}`);
     expect(req!.params.get('To')).toBe(`whatsapp:${contact.phone}`);
-    expect(req!.params.get('StatusCallback')).toBe(`${app.url}/api/webhooks/twilio/${channel.id}/status`);
+    // The message's id rides in the (signed) callback URL.
+    expect(req!.params.get('StatusCallback')).toBe(`${app.url}/api/webhooks/twilio/${channel.id}/status?messageId=${created.id}&attempt=1`);
     expect(req!.params.has('MediaUrl')).toBe(false);
     expect(sent.providerMessageId).toBe(req!.sid);
 
@@ -135,7 +137,7 @@ describe('sending through Twilio (Prism with Twilio’s OpenAPI contract)', () =
     expect(req!.status).toBe(201);
     expect(JSON.parse(req!.params.get('ContentVariables')!)).toEqual({ '1': 'Lucía', '2': 'A-17' });
     expect(req!.params.has('Body')).toBe(false);
-    expect(req!.params.get('StatusCallback')).toBe(`${app.url}/api/webhooks/twilio/${channel.id}/status`);
+    expect(req!.params.get('StatusCallback')).toBe(`${app.url}/api/webhooks/twilio/${channel.id}/status?messageId=${created.id}&attempt=1`);
   });
 
   it('refuses templates that are not approved, and missing or unknown variables', async () => {
@@ -339,7 +341,134 @@ describe('a reply and its send job are one transaction', () => {
   });
 });
 
+describe('an attempt whose outcome was never learned (a crash, a cut, a timeout)', () => {
+  it('is looked up with List Messages (To, From, PageSize: Twilio’s contract) before the message is sent again', async () => {
+    const { conversation, contact } = await activeChat();
+    const text = 'was I sent before?';
+    const [row] = await app.runtime.db.db
+      .insert(messages)
+      .values({
+        conversationId: conversation.id,
+        channelId: channel.id,
+        direction: 'outbound',
+        kind: 'text',
+        body: text,
+        status: 'pending',
+        authorId: agent.id,
+        // An earlier worker marked its attempt and was never heard of again.
+        sendAttemptStartedAt: new Date(Date.now() - 30_000),
+        sendAttempts: 1,
+      })
+      .returning();
+    const before = mock.requests.length;
+    await deliverMessage(app.runtime.db.db, { messageId: row!.id });
+    const lists = mock.requests.slice(before).filter((r) => r.method === 'GET');
+    expect(lists).toHaveLength(1);
+    // Prism checked the request against Twilio's OpenAPI description and answered it.
+    expect(lists[0]!.status).toBe(200);
+    expect(Object.fromEntries(lists[0]!.query)).toEqual({
+      To: `whatsapp:${contact.phone}`,
+      From: `whatsapp:${channel.phoneNumber}`,
+      PageSize: '50',
+    });
+    // Twilio's list (Prism's example) holds no such message: sent now, once, after the lookup.
+    const creates = mock.messagesWhere(byBody(text));
+    expect(creates).toHaveLength(1);
+    expect(creates[0]!.at).toBeGreaterThanOrEqual(lists[0]!.at);
+    const sent = await fx.message(row!.id);
+    expect(sent).toMatchObject({ status: 'queued', providerMessageId: creates[0]!.sid, sendAttempts: 2, sendAttemptStartedAt: null });
+  });
+
+  it('a pending reply whose job was lost (never queued, or held by a dead worker) is sent by the sweeper within seconds', async () => {
+    const { conversation } = await activeChat();
+    const text = 'my job was lost';
+    const [row] = await app.runtime.db.db
+      .insert(messages)
+      .values({ conversationId: conversation.id, channelId: channel.id, direction: 'outbound', kind: 'text', body: text, status: 'pending' })
+      .returning();
+    const t0 = Date.now();
+    const sent = await fx.waitForMessage(row!.id, (m) => m.status !== 'pending', 15_000);
+    console.log(`a reply with no job was sent by the sweeper after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    expect(sent.status).toBe('queued');
+    expect(mock.messagesWhere(byBody(text))).toHaveLength(1);
+  });
+
+  it('two workers given the same reply at once (a stale job, the sweeper, another process) send it once', async () => {
+    const { conversation } = await activeChat();
+    const text = 'one of two workers';
+    const [row] = await app.runtime.db.db
+      .insert(messages)
+      .values({ conversationId: conversation.id, channelId: channel.id, direction: 'outbound', kind: 'text', body: text, status: 'pending' })
+      .returning();
+    await Promise.all([1, 2, 3].map(() => deliverMessage(app.runtime.db.db, { messageId: row!.id })));
+    expect(mock.messagesWhere(byBody(text))).toHaveLength(1);
+    expect((await fx.message(row!.id)).status).toBe('queued');
+  });
+
+  it('waits, rather than sends, while the earlier call may still be on its way (its worker may only have lost the database)', async () => {
+    const { conversation } = await activeChat();
+    const text = 'a call may be in flight';
+    const [row] = await app.runtime.db.db
+      .insert(messages)
+      .values({
+        conversationId: conversation.id,
+        channelId: channel.id,
+        direction: 'outbound',
+        kind: 'text',
+        body: text,
+        status: 'pending',
+        sendAttemptStartedAt: new Date(),
+        sendAttempts: 1,
+      })
+      .returning();
+    await deliverMessage(app.runtime.db.db, { messageId: row!.id });
+    expect(mock.messagesWhere(byBody(text))).toHaveLength(0);
+    // Once the call has surely ended (the SDK's timeout) and it is still not at Twilio: sent.
+    const sent = await fx.waitForMessage(row!.id, (m) => m.status !== 'pending', 30_000);
+    expect(sent.status).toBe('queued');
+    expect(mock.messagesWhere(byBody(text))).toHaveLength(1);
+  }, 40_000);
+});
+
 describe('status callbacks', () => {
+  it('a callback for a sid the send never recorded (its worker died) finds its message by the id in its URL', async () => {
+    const { conversation } = await activeChat();
+    const [row] = await app.runtime.db.db
+      .insert(messages)
+      .values({ conversationId: conversation.id, channelId: channel.id, direction: 'outbound', kind: 'text', body: 'lost answer', status: 'pending', sendAttemptStartedAt: new Date(), sendAttempts: 1 })
+      .returning();
+    const sid = `SM${randomUUID().replace(/-/g, '')}`;
+    const url = `${app.url}/api/webhooks/twilio/${channel.id}/status?messageId=${row!.id}&attempt=1`;
+    const callback = (params: Record<string, string>, signedUrl = url) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, signedUrl, params),
+        },
+        body: new URLSearchParams(params).toString(),
+      });
+    const params = { MessageSid: sid, SmsSid: sid, MessageStatus: 'sent', AccountSid: channel.accountSid!, ApiVersion: '2010-04-01' };
+    // A callback of another attempt (one before an agent's retry) is kept, not adopted.
+    const staleUrl = url.replace('attempt=1', 'attempt=7');
+    const staleSid = `SM${randomUUID().replace(/-/g, '')}`;
+    const stale = { ...params, MessageSid: staleSid, SmsSid: staleSid };
+    const res = await fetch(staleUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, staleUrl, stale) },
+      body: new URLSearchParams(stale).toString(),
+    });
+    expect(res.status).toBeLessThan(300);
+    expect((await fx.message(row!.id)).providerMessageId).toBeNull();
+    // The id is part of what Twilio signs: a signature over the bare URL does not do.
+    expect((await callback(params, `${app.url}/api/webhooks/twilio/${channel.id}/status`)).status).toBe(403);
+    expect((await callback(params)).status).toBeLessThan(300);
+    expect(await fx.message(row!.id)).toMatchObject({ providerMessageId: sid, status: 'sent' });
+    // The send job, run again, finds it sent and sends nothing.
+    await deliverMessage(app.runtime.db.db, { messageId: row!.id });
+    expect(mock.messagesWhere(byBody('lost answer'))).toHaveLength(0);
+  });
+
   it('applies a callback that arrives before the send returned (delivered, not stuck at queued)', async () => {
     const { conversation } = await activeChat();
     const text = 'racing the callback';

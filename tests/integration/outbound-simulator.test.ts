@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { queueMembers, simulatorMessages, type Channel, type User } from '@/db/schema';
+import { messages, queueMembers, simulatorMessages, type Channel, type User } from '@/db/schema';
+import { createTwilioClient } from '@/lib/channels/twilio-client';
+import { deliverMessage } from '@/lib/conversations/send-job';
 import { setFailNextErrorCode } from '@/db/queries/simulator';
 import type { MessageDto } from '@/lib/conversations/dto';
 import { markSeenByCustomer } from '@/lib/simulator/delivery';
@@ -68,6 +70,40 @@ describe('sending through a simulator channel', () => {
     const failed = await fx.waitForMessage(created.id, (m) => m.status === 'failed');
     expect(failed.errorCode).toBe('63024');
     expect(failed.errorReason).toBe('This number is not on WhatsApp (or cannot receive WhatsApp messages).');
+  });
+});
+
+describe('a send whose worker died after Twilio took the message', () => {
+  it('is found with List Messages and adopted: the customer gets it once', async () => {
+    const { conversation, contact } = await fx.conversation({ channelId: channel.id, queueId: channel.queueId, assigneeId: agent.id });
+    const text = 'Sent just before the crash';
+    const startedAt = new Date(Date.now() - 20_000);
+    const [row] = await app.runtime.db.db
+      .insert(messages)
+      .values({
+        conversationId: conversation.id,
+        channelId: channel.id,
+        direction: 'outbound',
+        kind: 'text',
+        body: text,
+        status: 'pending',
+        authorId: agent.id,
+        sendAttemptStartedAt: startedAt,
+        sendAttempts: 1,
+      })
+      .returning();
+    // The earlier attempt reached the (simulated) Twilio; its answer died with the process.
+    const earlier = await createTwilioClient(channel).messages.create({
+      from: `whatsapp:${channel.phoneNumber}`,
+      to: `whatsapp:${contact.phone}`,
+      body: text,
+    });
+    await deliverMessage(app.runtime.db.db, { messageId: row!.id });
+    const adopted = await fx.message(row!.id);
+    expect(adopted.providerMessageId).toBe(earlier.sid);
+    expect(adopted.status).not.toBe('pending');
+    const onPhone = await app.runtime.db.db.select().from(simulatorMessages).where(eq(simulatorMessages.body, text));
+    expect(onPhone).toHaveLength(1);
   });
 });
 

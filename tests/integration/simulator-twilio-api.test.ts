@@ -198,6 +198,26 @@ describe('fake Twilio Messages API, driven by the twilio SDK', () => {
     });
   });
 
+  it('lists messages like Twilio: filtered by To and From, newest first, paged by PageSize', async () => {
+    const to = '+15557650001';
+    const other = '+15557650002';
+    const from = `whatsapp:${channel.phoneNumber}`;
+    const sent = [];
+    for (const body of ['first', 'second', 'third']) sent.push(await client().messages.create({ from, to: `whatsapp:${to}`, body }));
+    await client().messages.create({ from, to: `whatsapp:${other}`, body: 'to someone else' });
+
+    const listed = await client().messages.list({ to: `whatsapp:${to}`, from, pageSize: 50, limit: 50 });
+    expect(listed.map((m) => m.sid)).toEqual(sent.map((m) => m.sid).reverse());
+    expect(listed[0]).toMatchObject({ body: 'third', to: `whatsapp:${to}`, from, direction: 'outbound-api', accountSid: channel.accountSid });
+    expect(listed[0]!.dateCreated).toBeInstanceOf(Date);
+    // A page of 2, then the SDK follows next_page_uri.
+    const page = await client().messages.page({ to: `whatsapp:${to}`, from, pageSize: 2 });
+    expect(page.instances.map((m) => m.body)).toEqual(['third', 'second']);
+    expect((await page.nextPage())!.instances.map((m) => m.body)).toEqual(['first']);
+    // From the customer's side: nothing was sent by them.
+    expect(await client().messages.list({ from: `whatsapp:${to}`, to: from, limit: 10 })).toEqual([]);
+  });
+
   it('does not exist when the simulator is off', async () => {
     process.env.SIMULATOR_ENABLED = 'false';
     resetConfig();

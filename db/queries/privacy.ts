@@ -122,7 +122,10 @@ export async function eraseContactRows(db: Db, { contact, placeholderId }: { con
       returning 1)
     select count(*)::int as n from d`);
   const messages = await count(db, sql`
-    with u as (update messages set body = null, raw = null, location = null, template_variables = null, updated_at = now()
+    with u as (update messages set body = null, raw = null, location = null, template_variables = null, updated_at = now(),
+        -- A reply still waiting to be sent is not sent with its text gone: the send job skips what is not pending.
+        status = case when status = 'pending' then 'failed'::message_status else status end,
+        error_reason = case when status = 'pending' then 'The contact was erased before this was sent.' else error_reason end
       where conversation_id in ${convs} returning 1)
     select count(*)::int as n from u`);
   const events = await count(db, sql`with d as (delete from events where conversation_id in ${convs} returning 1) select count(*)::int as n from d`);

@@ -193,10 +193,18 @@ describe('erasing a contact', () => {
   it('resolves a contact’s open conversation first, freeing the agent', async () => {
     const { contact, conversation } = await write('+14155550888', `Urgent ${SECRET}`, 'Olga Open');
     expect((await post(app, `/api/v1/conversations/${conversation.id}/accept`, agent.token)).status).toBe(200);
+    // A reply still waiting for the send job when the erasure comes.
+    const [waiting] = await db()
+      .insert(messages)
+      .values({ conversationId: conversation.id, channelId: ch.channel.id, direction: 'outbound', kind: 'text', status: 'pending', body: `About ${SECRET}`, authorId: agent.id })
+      .returning();
     const res = await app.fetch(`/api/v1/contacts/${contact.id}/erase`, { method: 'POST', token: admin.token, json: { confirm: '+14155550888' } });
     expect(res.status).toBe(200);
     const after = await getConversation(app, conversation.id);
     expect(after).toMatchObject({ status: 'closed', closeReason: 'resolved' });
+    // It is never sent with its text gone: failed, with the reason.
+    const [m] = await db().select().from(messages).where(eq(messages.id, waiting!.id));
+    expect(m).toMatchObject({ status: 'failed', body: null, errorReason: 'The contact was erased before this was sent.' });
     expect(await traces('Olga')).toEqual([]);
   });
 });

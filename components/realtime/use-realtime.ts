@@ -55,7 +55,9 @@ export function useRealtime(
     // revoked): sign in again, and come back here afterwards.
     socket.on('session.ended', () => {
       socket.disconnect();
-      window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+      // A full page load, not a client navigation: nothing of the ended session's state is kept.
+      const next = encodeURIComponent(window.location.pathname + window.location.search);
+      window.location.assign(new URL(`/login?next=${next}`, window.location.origin).href);
     });
     socket.onAny((event: string, payload: Record<string, unknown> & { eventId?: number }) => {
       if (event === 'ready' || event === 'resync' || event === 'session.ended') return;

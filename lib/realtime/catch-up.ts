@@ -84,6 +84,7 @@ export async function catchUp(
     }
   }
   socket.data.floor = horizon;
+  socket.data.caughtUpFrom = since;
   return { lastEventId: horizon, replayed, truncated };
 }
 

@@ -14,9 +14,22 @@ export type SocketData = {
   credentials: SocketCredentials;
   /** Every event with eventId <= floor was already replayed to this socket (or is not its to see). */
   floor: number;
+  /** The `since` this socket caught up from: it replayed the events above it, up to `floor`. */
+  caughtUpFrom?: number;
   catchingUp: boolean;
   buffer: PublishedEvent[];
 };
+
+/**
+ * Whether the socket has not had this event yet. Live events come in eventId order, so the floor
+ * tells. A late one (the relay's repair pass: a process died between its commit and its relay)
+ * is older than the floor of a socket that caught up after that death; that socket replayed only
+ * the events above its `since`, so one at or below it is still news.
+ */
+function isNewTo(socket: ParleySocket, e: PublishedEvent, late: boolean): boolean {
+  if (e.eventId > socket.data.floor) return true;
+  return late && socket.data.caughtUpFrom !== undefined && e.eventId <= socket.data.caughtUpFrom;
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ParleySocket = Socket<any, any, any, SocketData>;
@@ -29,7 +42,7 @@ export const wirePayload = (e: PublishedEvent) => ({ eventId: e.eventId, ...e.da
  * gets it exactly once, from the process it is connected to. Who gets it is decided from the event
  * and memory only (lib/realtime/visibility.ts): no database query per event.
  */
-export function deliverLocal(io: Server, e: PublishedEvent): void {
+export function deliverLocal(io: Server, e: PublishedEvent, { late = false }: { late?: boolean } = {}): void {
   applyMembership(io, e);
   learnConversation(e);
   // The server's own: the user's sockets here are checked again (lib/realtime/access-check.ts); never sent.
@@ -46,7 +59,7 @@ export function deliverLocal(io: Server, e: PublishedEvent): void {
       const socket = nsp.sockets.get(id) as ParleySocket | undefined;
       if (!socket?.data.actor) continue;
       if (socket.data.catchingUp) socket.data.buffer.push(e);
-      else if (e.eventId > socket.data.floor && mayReceive(socket, socket.data.actor, e)) ready.push(id);
+      else if (isNewTo(socket, e, late) && mayReceive(socket, socket.data.actor, e)) ready.push(id);
     }
   }
   // One encode for all recipients: each socket sits in a room named by its id.

@@ -84,7 +84,7 @@ async function resyncLocalSockets(io: Server): Promise<number> {
  */
 export async function startRedisRelay(
   io: Server,
-  { url, deliver }: { url: string; deliver: (e: PublishedEvent) => void },
+  { url, deliver }: { url: string; deliver: (e: PublishedEvent, opts?: { late?: boolean }) => void },
 ): Promise<RedisRelay> {
   const [{ createAdapter }, { createClient }] = await Promise.all([import('@socket.io/redis-adapter'), import('redis')]);
   const where = redactUrl(url);
@@ -222,7 +222,7 @@ export async function startRedisRelay(
       const missing = g.__parleyRelayState === 'up' ? ids.filter((id) => !seen.has(id)) : [];
       const rows = await readEventsByIds(getDb(), { ids: missing });
       if (closed) return;
-      for (const row of rows) deliver(toPublished(row));
+      for (const row of rows) deliver(toPublished(row), { late: true });
       if (rows.length) {
         repaired += rows.length;
         logger.warn({ delivered: rows.length, total: repaired, firstEventId: rows[0]!.id }, 'events that never came over the relay (did a process die between commit and relay?) delivered from the outbox');

@@ -83,7 +83,7 @@ export async function attachRealtime(httpServer: HttpServer, opts: { redisUrl?: 
       callback(refused ? 'cross-origin request refused' : null, !refused);
     },
   });
-  const relay = opts.redisUrl ? await startRedisRelay(io, { url: opts.redisUrl, deliver: (e) => deliverLocal(io, e) }) : undefined;
+  const relay = opts.redisUrl ? await startRedisRelay(io, { url: opts.redisUrl, deliver: (e, o) => deliverLocal(io, e, o) }) : undefined;
   (io as unknown as { __relay?: RedisRelay }).__relay = relay;
   io.use(async (socket, next) => {
     try {

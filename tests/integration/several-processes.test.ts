@@ -54,6 +54,8 @@ type LiveSocket = {
   readies: { at: number; replayed: number }[];
   disconnects: number[];
   resyncs: number;
+  /** The `since` of each reconnect. */
+  sinces: number[];
 };
 
 function connectLive(name: string, token: string): LiveSocket {
@@ -63,9 +65,12 @@ function connectLive(name: string, token: string): LiveSocket {
     transports: ['websocket'],
     reconnectionDelay: 300,
     reconnectionDelayMax: 2_000,
-    auth: (cb) => cb({ token, ...(last !== undefined ? { since: last } : {}) }),
+    auth: (cb) => {
+      if (last !== undefined) s.sinces.push(last);
+      cb({ token, ...(last !== undefined ? { since: last } : {}) });
+    },
   });
-  const s: LiveSocket = { name, socket, firstReady: Promise.resolve(0), created: new Map(), readies: [], disconnects: [], resyncs: 0 };
+  const s: LiveSocket = { name, socket, firstReady: Promise.resolve(0), created: new Map(), readies: [], disconnects: [], resyncs: 0, sinces: [] };
   s.firstReady = new Promise((resolve) => {
     socket.on('ready', (p: { lastEventId: number; replayed: number }) => {
       if (last === undefined) last = p.lastEventId;
@@ -258,6 +263,15 @@ describe.skipIf(!ready)('three Parley processes behind a round-robin proxy', () 
         );
       return rows.map((r) => r.id);
     };
+    const missedEvents = async (c: LiveSocket, ids: string[]) =>
+      ids.length
+        ? (
+            await db
+              .select({ id: events.id, at: events.createdAt })
+              .from(events)
+              .where(and(eq(events.type, 'message.created'), inArray(sql`${events.payload}->'data'->'message'->>'id'`, ids)))
+          ).map((r) => `event ${r.id} at ${r.at.toISOString()} (reconnected with since ${c.sinces.join(', ')})`)
+        : [];
     const settleUntil = Date.now() + 20_000;
     const report: { name: string; expected: number; received: number; missed: number; twice: number; reconnects: number; replayed: number }[] = [];
     for (;;) {
@@ -308,6 +322,11 @@ describe.skipIf(!ready)('three Parley processes behind a round-robin proxy', () 
     expect(moved.length).toBe(onVictim);
     expect(missing).toEqual([]);
     expect(doubled).toEqual([]);
+    for (const [i, c] of clients.entries()) {
+      const expected = await expectedFor(c, i < 3 ? held.get(agents[i]!.id) : undefined);
+      const lost = await missedEvents(c, expected.filter((id) => !c.created.has(id)));
+      if (lost.length) console.log(`  ${c.name} missed: ${lost.join('; ')}`);
+    }
     for (const r of report) expect(r, r.name).toMatchObject({ missed: 0, twice: 0 });
     expect(sentTwice).toBe(0);
   });

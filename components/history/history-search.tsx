@@ -136,7 +136,7 @@ export function HistorySearch({ options, canExport }: { options: FilterOptions; 
         </div>
       </form>
       {error && <p className="mb-3 text-sm text-red-700" role="alert">{error}</p>}
-      <div className="min-h-0 flex-1 overflow-auto rounded-lg border border-slate-200 bg-white">
+      <div className="min-h-0 flex-1 overflow-auto rounded-lg border border-slate-200 bg-white" tabIndex={0} role="region" aria-label="Search results">
         <table className="w-full text-sm" data-testid="history-results">
           <thead className="sticky top-0 bg-slate-50 text-left text-xs uppercase tracking-wide text-slate-500">
             <tr>

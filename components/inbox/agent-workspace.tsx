@@ -457,7 +457,7 @@ export function AgentWorkspace() {
           <div className="flex items-center justify-between">
             <PresenceSwitch presence={presence} onChange={setPresence} />
             <span
-              className={`text-[11px] ${status === 'live' ? 'text-emerald-600' : 'text-amber-600'}`}
+              className={`text-[11px] ${status === 'live' ? 'text-emerald-700' : 'text-amber-600'}`}
               data-testid="realtime-status"
               title="Live updates"
             >
@@ -518,7 +518,7 @@ export function AgentWorkspace() {
           onSelect={select}
           onAccept={(id) => void accept(id)}
         />
-        <p className="border-t border-slate-200 px-3 py-1.5 text-[11px] text-slate-400" data-testid="keyboard-hint">
+        <p className="border-t border-slate-200 px-3 py-1.5 text-[11px] text-slate-500" data-testid="keyboard-hint">
           <kbd className="font-sans">Alt</kbd>+<kbd className="font-sans">↑</kbd>/<kbd className="font-sans">↓</kbd> switch chats ·{' '}
           <kbd className="font-sans">Alt</kbd>+<kbd className="font-sans">A</kbd> accept
         </p>

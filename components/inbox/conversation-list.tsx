@@ -75,7 +75,7 @@ function Item({
             <span className="rounded bg-slate-100 px-1 text-[10px] font-semibold uppercase text-slate-500" title="Conversation language">
               {c.language}
             </span>
-            <span className="ml-auto shrink-0 text-[11px] text-slate-400">
+            <span className="ml-auto shrink-0 text-[11px] text-slate-500">
               {waiting ? `waiting ${formatDuration(now - Date.parse(c.createdAt))}` : new Date(c.lastMessageAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}
             </span>
           </div>
@@ -191,11 +191,11 @@ export function ConversationList({
 
   const section = (title: string, items: InboxConversation[], empty: string, testId: string) => (
     <section data-testid={testId}>
-      <h2 className="sticky top-0 z-10 flex items-center justify-between bg-slate-100 px-3 py-1.5 text-[11px] font-semibold uppercase tracking-wide text-slate-500">
+      <h2 className="sticky top-0 z-10 flex items-center justify-between bg-slate-100 px-3 py-1.5 text-[11px] font-semibold uppercase tracking-wide text-slate-600">
         {title} <span className="rounded-full bg-slate-200 px-1.5 text-slate-600">{items.length}</span>
       </h2>
       {items.length === 0 ? (
-        <p className="px-3 py-3 text-xs text-slate-400">{empty}</p>
+        <p className="px-3 py-3 text-xs text-slate-500">{empty}</p>
       ) : (
         <ul>
           {items.map((c) => (

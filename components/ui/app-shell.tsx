@@ -15,12 +15,12 @@ const nav: { href: string; label: string; area: Area }[] = [
 export function AppShell({ actor, active, children }: { actor: Actor; active: string; children: React.ReactNode }) {
   return (
     <div className="flex h-full min-h-screen flex-col">
-      <header className="flex h-12 shrink-0 items-center gap-6 bg-slate-900 px-4 text-white">
+      <header className="flex min-h-12 shrink-0 flex-wrap items-center gap-x-6 gap-y-1 bg-slate-900 px-4 py-1.5 text-white">
         <Link href="/" className="flex items-center gap-2 font-semibold">
           <span className="flex h-7 w-7 items-center justify-center rounded-md bg-brand-600 text-sm">P</span>
           Parley
         </Link>
-        <nav className="flex gap-1 text-sm" aria-label="Main">
+        <nav className="flex flex-wrap gap-1 text-sm" aria-label="Main">
           {nav
             .filter((n) => canAccess(actor.role, n.area))
             .map((n) => (

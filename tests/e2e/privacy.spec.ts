@@ -1,25 +1,11 @@
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
+import { seriousViolations as panelViolations } from './axe';
 import { expect, test } from './fixtures';
 import { SimulatorApi, randomCustomer } from '../pages/simulator-api';
 
 const shots = (name: string) => `test-results/screens/privacy-${name}.png`;
-const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/**
- * axe-core's serious and critical violations in the privacy panel (its dialog included) as it is now.
- * Scoped to the panel: the app shell's header is another area's (its links overflow at 390 px).
- */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axeSource });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: object, o: object) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; html: string; any: { message: string }[] }[] }[] }> } }).axe;
-    const result = await axe.run({ include: [['[data-testid="privacy-panel"]']] }, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => n.target.join(' ') + ' ' + JSON.stringify((n as unknown as { html: string; any: { message: string }[] }).html) + ' ' + (n as unknown as { any: { message: string }[] }).any.map((a) => a.message).join(';')) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.targets.join(', ')}`);
-}
+const seriousViolations = (page: Page) => panelViolations(page, { include: '[data-testid="privacy-panel"]' });
 
 test.describe('contacts & privacy', () => {
   test.setTimeout(process.env.E2E_DEV === '1' ? 900_000 : 180_000);

@@ -1,14 +1,14 @@
 import { AppError } from '@/lib/errors';
 import { readJsonBody } from '@/lib/http';
+import { isUuid } from '@/lib/ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type IdContext = { params: Promise<{ id: string }> };
 
 /** The `[id]` of a route: a malformed id is simply not found (the database never sees it). */
 export async function idParam(ctx: IdContext, what: string): Promise<string> {
   const { id } = await ctx.params;
-  if (!UUID.test(id)) throw new AppError(`not_found:No such ${what}.`);
+  if (!isUuid(id)) throw new AppError(`not_found:No such ${what}.`);
   return id;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normaliseShortcut, unknownQuickReplyFields } from './quick-reply-fields';
+import { UUID_PATTERN } from '@/lib/ids';
 
 // Field rules shared by the admin routes' schemas (each route keeps its own schema.ts).
 
@@ -28,7 +29,7 @@ export const countryCode = z
   .transform((s) => s.toUpperCase())
   .pipe(z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter country code like US or ES'));
 
-export const uuid = (what: string) => z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, `must be a ${what} id`);
+export const uuid = (what: string) => z.string().regex(UUID_PATTERN, `must be a ${what} id`);
 
 export const name = (max = 100) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
 

@@ -6,6 +6,7 @@ import { sha256Hex } from '@/lib/crypto';
 import { getAuthSecret } from './secret';
 import type { Actor } from './roles';
 import { SESSION_MAX_AGE, startSession } from './sessions';
+import { isUuid } from '@/lib/ids';
 
 export const SESSION_COOKIE = 'next-auth.session-token';
 export const SECURE_SESSION_COOKIE = '__Secure-next-auth.session-token';
@@ -36,7 +37,6 @@ export function sessionTokenFromCookies(header: string | null | undefined): stri
   return undefined;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A session JWT for `user` backed by a new server-side session (tests and scripts; sign-in goes through next-auth). */
 export async function createSessionToken(
@@ -56,7 +56,7 @@ async function actorFromSessionToken(token: string): Promise<Actor | null> {
   const payload = await decode({ token, secret: getAuthSecret() }).catch(() => null);
   const sid = payload?.sid;
   // A JWT without a session id predates server-side sessions: its holder signs in again.
-  if (!payload?.sub || typeof sid !== 'string' || !UUID.test(sid)) return null;
+  if (!payload?.sub || typeof sid !== 'string' || !isUuid(sid)) return null;
   const user = await findUserBySession(getDb(), { sessionId: sid });
   if (!user || user.id !== payload.sub) return null;
   return { id: user.id, email: user.email, name: user.name, role: user.role, via: 'session', credentialId: sid };
@@ -77,7 +77,7 @@ export async function actorForCredential(
   credential: { via: Actor['via']; credentialId: string },
   db: Db = getDb(),
 ): Promise<Actor | null> {
-  if (!UUID.test(credential.credentialId)) return null;
+  if (!isUuid(credential.credentialId)) return null;
   if (credential.via === 'session') {
     const user = await findUserBySession(db, { sessionId: credential.credentialId });
     return user ? { ...user, via: 'session', credentialId: credential.credentialId } : null;

@@ -14,6 +14,7 @@ import type { PublishedEvent } from '@/lib/events/types';
 import { readableReason } from './error-codes';
 import { canAdvance, fromTwilioStatus, isTerminal, type MessageStatus } from './message-status';
 import { messageUpdatedEvent } from './message-events';
+import { isUuid } from '@/lib/ids';
 
 const ALL_STATUSES: MessageStatus[] = ['received', 'pending', 'queued', 'sent', 'delivered', 'read', 'failed', 'undelivered'];
 
@@ -142,7 +143,7 @@ async function adoptProviderMessageId(
   db: Db,
   { channelId, messageId, attempt, providerMessageId }: { channelId: string; messageId: string; attempt: number; providerMessageId: string },
 ): Promise<Message | undefined> {
-  if (!UUID.test(messageId) || !providerMessageId) return undefined;
+  if (!isUuid(messageId) || !providerMessageId) return undefined;
   let published: PublishedEvent[] = [];
   const adopted = await db.transaction(async (tx) => {
     const row = await recordProviderMessageId(tx, { id: messageId, channelId, attempt, providerMessageId });
@@ -153,8 +154,6 @@ async function adoptProviderMessageId(
   publishEvents(published);
   return adopted ?? undefined;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The status-callback webhook: 404 unknown channel, 403 bad signature, 400 without MessageSid/MessageStatus. */
 export async function receiveStatusCallback(db: Db, request: TwilioWebhookRequest): Promise<StatusCallbackResult> {

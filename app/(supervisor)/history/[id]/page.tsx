@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { AppShell } from '@/components/ui/app-shell';
 import { TranscriptView } from '@/components/history/transcript-view';
 import { requirePageArea } from '@/lib/auth/page';
+import { isUuid } from '@/lib/ids';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,7 +10,7 @@ export default async function TranscriptPage({ params }: { params: Promise<{ id:
   const actor = await requirePageArea('history');
   const { id } = await params;
   // A mistyped or cut-off link reads like an unknown one, not as a validation message about UUIDs.
-  const wellFormed = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+  const wellFormed = isUuid(id);
   return (
     <AppShell actor={actor} active="/history">
       <div className="border-b border-slate-200 bg-white px-5 py-2 text-sm">

@@ -2,15 +2,15 @@ import { getDb } from '@/db/client';
 import { AppError } from '@/lib/errors';
 import { route } from '@/lib/http';
 import { serveAttachment } from '@/lib/media/serve';
+import { isUuid } from '@/lib/ids';
 
 type Ctx = { params: Promise<{ id: string }> };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Twilio may HEAD outbound media before it GETs it; browsers GET (with Range for audio/video).
 async function serve(req: Request, ctx: Ctx): Promise<Response> {
   const { id } = await ctx.params;
-  if (!UUID.test(id)) throw new AppError('not_found:No such file.');
+  if (!isUuid(id)) throw new AppError('not_found:No such file.');
   return serveAttachment(getDb(), { req, id });
 }
 

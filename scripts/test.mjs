@@ -2,14 +2,22 @@
 // Integration tests use DATABASE_URL's server when set (a fresh database per file), else PGlite.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 const run = (cmd, args, env = {}) =>
   spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
 
 const results = [];
 const t0 = Date.now();
-const vitest = run(process.execPath, ['node_modules/vitest/vitest.mjs', 'run']);
+// A JSON report beside the usual output, so the summary at the very end can name what failed: CI
+// keeps only the tail of a long log.
+const vitestReport = path.join(os.tmpdir(), `parley-vitest-${process.pid}.json`);
+const vitest = run(process.execPath, [
+  'node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile=${vitestReport}`,
+]);
 results.push(['unit + integration (vitest)', vitest]);
+const vitestFailures = failedVitestTests(vitestReport);
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!fs.existsSync(chromium)) {
@@ -32,4 +40,28 @@ if (!fs.existsSync(chromium)) {
 
 console.log(`\nnpm test finished in ${Math.round((Date.now() - t0) / 1000)} s`);
 for (const [name, code] of results) console.log(`  ${code === 0 ? 'passed' : 'FAILED'}  ${name}`);
+for (const line of vitestFailures) console.log(`    ✖ ${line}`);
 process.exit(results.some(([, code]) => code !== 0) ? 1 : 0);
+
+/** `file › test: first line of the error` for each failed test (or file that failed to run). */
+function failedVitestTests(file) {
+  let report;
+  try {
+    report = JSON.parse(fs.readFileSync(file, 'utf8'));
+    fs.rmSync(file, { force: true });
+  } catch {
+    return [];
+  }
+  const out = [];
+  for (const f of report.testResults ?? []) {
+    const name = path.relative(process.cwd(), f.name);
+    const failed = (f.assertionResults ?? []).filter((a) => a.status === 'failed');
+    for (const a of failed) out.push(`${name} › ${a.fullName ?? a.title}: ${firstLine(a.failureMessages?.[0])}`);
+    if (!failed.length && f.status === 'failed') out.push(`${name}: ${firstLine(f.message)}`);
+  }
+  return out.slice(0, 30);
+}
+
+function firstLine(text) {
+  return String(text ?? '').split('\n').find((l) => l.trim())?.trim().slice(0, 240) ?? '';
+}

@@ -41,6 +41,9 @@ if (!fs.existsSync(chromium)) {
 console.log(`\nnpm test finished in ${Math.round((Date.now() - t0) / 1000)} s`);
 for (const [name, code] of results) console.log(`  ${code === 0 ? 'passed' : 'FAILED'}  ${name}`);
 for (const line of vitestFailures) console.log(`    ✖ ${line}`);
+if (vitest !== 0 && !vitestFailures.length) {
+  console.log('    ✖ every vitest test passed, but vitest failed: look for "Unhandled Errors" in its output above');
+}
 process.exit(results.some(([, code]) => code !== 0) ? 1 : 0);
 
 /** `file › test: first line of the error` for each failed test (or file that failed to run). */

@@ -3,7 +3,7 @@ import { listConversationFacts, readEventsSince } from '@/db/queries/realtime-ev
 import type { EventRow } from '@/db/schema';
 import { maySeeConversation } from '@/lib/conversations/access';
 import type { Audience, PublishedEvent } from '@/lib/events/types';
-import type { ParleySocket } from './delivery';
+import type { ParleySocket } from './types';
 import { wirePayload } from './delivery';
 import { queueRoom, type InitialRooms } from './rooms';
 import { inAudience, mayReceive } from './visibility';

@@ -21,7 +21,7 @@ import { AppError } from '@/lib/errors';
 import { logger } from '@/lib/logger';
 import { runChange } from './change';
 import { agentChanged, conversationChanged, queueChanged, systemMessage } from './events';
-import { scheduleOfferTimeout } from './jobs';
+import { scheduleOfferTimeout } from './offer-timeout';
 
 /**
  * An agent takes a waiting chat: offer_all (first accept wins) or a least_busy offer made to it.

@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../client';
-import { channels, simulatorMessages, simulatorSwitches, templates, type Channel, type SimulatorMessage, type Template } from '../schema';
+import { channels, simulatorMessages, simulatorSwitches, type Channel, type SimulatorMessage } from '../schema';
 
 export async function listSimulatorChannels(db: Db): Promise<(Channel & { failNextErrorCode: string | null })[]> {
   const rows = await db
@@ -131,7 +131,3 @@ export async function takeFailNextErrorCode(db: Db, { channelId }: { channelId: 
   return rowsOf<{ code: string }>(result)[0]?.code ?? null;
 }
 
-export async function findTemplateByContentSid(db: Db, { contentSid }: { contentSid: string }): Promise<Template | undefined> {
-  const [row] = await db.select().from(templates).where(eq(templates.contentSid, contentSid)).limit(1);
-  return row;
-}

@@ -1,5 +1,5 @@
 import { getDb } from '@/db/client';
-import { setFirstResponseAt } from '@/db/queries/routing';
+import { setFirstResponseAt } from '@/db/queries/conversations';
 import { onEvent } from '@/lib/events/bus';
 import { EVENT } from '@/lib/events/types';
 

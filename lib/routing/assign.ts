@@ -1,19 +1,10 @@
 import { sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { getQueueById } from '@/db/queries/queues';
-import {
-  getAgentLoad,
-  getContact,
-  getOldestUnofferedWaiting,
-  isQueueMember,
-  listLeastBusyCandidates,
-  listLeastBusyQueuesWithWaiting,
-  listMemberQueues,
-  lockConversation,
-  lockUser,
-  markAssigned,
-  updateConversationIf,
-} from '@/db/queries/routing';
+import { getAgentLoad, listLeastBusyCandidates, lockUser, markAssigned } from '@/db/queries/users';
+import { getContactById } from '@/db/queries/contacts';
+import { getOldestUnofferedWaiting, lockConversation, updateConversationIf } from '@/db/queries/conversations';
+import { isQueueMember, listLeastBusyQueuesWithWaiting, listMemberQueues } from '@/db/queries/queues';
 import type { Actor } from '@/lib/auth/roles';
 import { canSeeConversation } from '@/lib/conversations/access';
 import { toConversationDto, type ConversationDto } from '@/lib/conversations/dto';
@@ -38,7 +29,7 @@ export async function acceptConversation({ actor, conversationId }: { actor: Act
     const member = await isQueueMember(tx, { queueId: before.queueId, userId: actor.id });
     if (!member && !(await canSeeConversation(tx, actor, before))) throw new AppError('not_found:No such conversation.');
     if (before.status === 'active' && before.assigneeId === actor.id) {
-      return toConversationDto(before, await getContact(tx, { id: before.contactId }));
+      return toConversationDto(before, await getContactById(tx, { id: before.contactId }));
     }
     if (before.status !== 'waiting') {
       throw new AppError(
@@ -75,7 +66,7 @@ export async function acceptConversation({ actor, conversationId }: { actor: Act
     events.push(...(await conversationChanged(tx, before, after)));
     events.push(await systemMessage(tx, after, `${agent.name} accepted the chat.`));
     events.push(await agentChanged(tx, agent), await queueChanged(tx, after.queueId));
-    return toConversationDto(after, await getContact(tx, { id: after.contactId }));
+    return toConversationDto(after, await getContactById(tx, { id: after.contactId }));
   });
 }
 

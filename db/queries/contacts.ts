@@ -34,3 +34,8 @@ export async function getContactById(db: Db, { id }: { id: string }): Promise<Co
   const [row] = await db.select().from(contacts).where(eq(contacts.id, id)).limit(1);
   return row!;
 }
+
+/** Bulk inserts for the demo's sample history (lib/setup/demo-content.ts). */
+export async function insertDemoContacts(db: Db, rows: (typeof contacts.$inferInsert)[]): Promise<Contact[]> {
+  return rows.length ? db.insert(contacts).values(rows).returning() : [];
+}

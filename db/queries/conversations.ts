@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
-import type { Db } from '../client';
+import { type Db, rowsOf } from '../client';
 import { type Contact, contacts, type Conversation, conversations, messages, queues } from '../schema';
 
 export async function getConversationById(db: Db, { id }: { id: string }): Promise<Conversation | undefined> {
@@ -206,4 +206,95 @@ export async function listConversationPage(
     )
     .orderBy(dir(ms), dir(conversations.id))
     .limit(opts.limit);
+}
+
+export type InboxRow = {
+  id: string;
+  last_kind: string | null;
+  last_body: string | null;
+  last_direction: string | null;
+  last_status: string | null;
+  last_at: Date | string | null;
+  unread: number;
+};
+
+/**
+ * Last message and unread count (inbound messages after the user's read position) for each
+ * conversation id, in one round trip.
+ */
+export async function getInboxExtras(db: Db, { userId, conversationIds }: { userId: string; conversationIds: string[] }) {
+  if (!conversationIds.length) return new Map<string, InboxRow>();
+  const ids = sql.join(conversationIds.map((id) => sql`${id}::uuid`), sql`, `);
+  const result = await db.execute(sql`
+    select c.id,
+           lm.kind as last_kind, lm.body as last_body, lm.direction as last_direction,
+           lm.status as last_status, lm.created_at as last_at,
+           (select count(*)::int from messages m
+             where m.conversation_id = c.id and m.direction = 'inbound'
+               and m.seq > coalesce(r.last_read_seq, 0)) as unread
+      from conversations c
+      left join conversation_reads r on r.conversation_id = c.id and r.user_id = ${userId}::uuid
+      left join lateral (
+        select kind, body, direction, status, created_at from messages m
+         where m.conversation_id = c.id order by m.seq desc limit 1
+      ) lm on true
+     where c.id in (${ids})`);
+  return new Map(rowsOf<InboxRow>(result).map((r) => [r.id, r]));
+}
+
+export async function markConversationRead(db: Db, { userId, conversationId }: { userId: string; conversationId: string }) {
+  await db.execute(sql`
+    insert into conversation_reads (user_id, conversation_id, last_read_seq, updated_at)
+    select ${userId}::uuid, ${conversationId}::uuid, coalesce(max(seq), 0), now()
+      from messages where conversation_id = ${conversationId}::uuid
+    on conflict (user_id, conversation_id)
+    do update set last_read_seq = greatest(conversation_reads.last_read_seq, excluded.last_read_seq), updated_at = now()`);
+}
+
+export type ContactConversationRow = {
+  id: string;
+  status: string;
+  created_at: Date | string;
+  closed_at: Date | string | null;
+  queue_name: string;
+  channel_name: string;
+  assignee_name: string | null;
+  message_count: number;
+};
+
+export async function listContactConversations(
+  db: Db,
+  { contactId, limit = 20 }: { contactId: string; limit?: number },
+): Promise<ContactConversationRow[]> {
+  const result = await db.execute(sql`
+    select c.id, c.status, c.created_at, c.closed_at, q.name as queue_name, ch.name as channel_name,
+           u.name as assignee_name,
+           (select count(*)::int from messages m where m.conversation_id = c.id and m.kind <> 'system') as message_count
+      from conversations c
+      join queues q on q.id = c.queue_id
+      join channels ch on ch.id = c.channel_id
+      left join users u on u.id = c.assignee_id
+     where c.contact_id = ${contactId}::uuid
+     order by c.created_at desc
+     limit ${limit}`);
+  return rowsOf<ContactConversationRow>(result);
+}
+
+/** The access-deciding state of these conversations now (catch-up judges replayed events by it). */
+export async function listConversationFacts(db: Db, { ids }: { ids: string[] }) {
+  if (!ids.length) return [];
+  return db
+    .select({
+      id: conversations.id,
+      status: conversations.status,
+      assigneeId: conversations.assigneeId,
+      offeredToId: conversations.offeredToId,
+      queueId: conversations.queueId,
+    })
+    .from(conversations)
+    .where(inArray(conversations.id, ids));
+}
+
+export async function insertDemoConversations(db: Db, rows: (typeof conversations.$inferInsert)[]): Promise<void> {
+  if (rows.length) await db.insert(conversations).values(rows);
 }

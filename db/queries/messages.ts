@@ -97,3 +97,8 @@ export async function insertSystemMessage(
     .returning();
   return row!;
 }
+
+/** Inserted in the order given: messages.seq (the transcript's order) follows it. */
+export async function insertDemoMessages(db: Db, rows: (typeof messages.$inferInsert)[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await db.insert(messages).values(rows.slice(i, i + 500));
+}

@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
-import type { Db } from '../client';
-import { agentLoadSql } from './users';
+import { type Db, rowsOf } from '../client';
 import { channels, conversations, type Queue, queueMembers, queues, users } from '../schema';
+import { agentLoadSql } from './users';
 
 export async function insertQueue(db: Db, values: typeof queues.$inferInsert): Promise<Queue> {
   const [row] = await db.insert(queues).values(values).returning();
@@ -193,4 +193,8 @@ export async function listQueueAgents(db: Db, { queueId }: { queueId: string }) 
     .innerJoin(users, eq(users.id, queueMembers.userId))
     .where(and(eq(queueMembers.queueId, queueId), eq(users.active, true)))
     .orderBy(users.name);
+}
+
+export async function listQueueNames(db: Db): Promise<{ id: string; name: string }[]> {
+  return rowsOf<{ id: string; name: string }>(await db.execute(sql`select id, name from queues order by name`));
 }

@@ -1,6 +1,5 @@
 import { getDb } from '@/db/client';
-import { getQueueById } from '@/db/queries/queues';
-import { getQueueCounts, isQueueMember, listMemberQueueIds, listMemberQueues, listQueueAgents } from '@/db/queries/queues';
+import { getQueueById, getQueueCounts, isQueueMember, listMemberQueueIds, listMemberQueues, listQueueAgents } from '@/db/queries/queues';
 import { listConversationPage, type ConversationCursor } from '@/db/queries/conversations';
 import type { Conversation } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';

@@ -1,6 +1,5 @@
 import { getDb } from '@/db/client';
-import { getConversationById } from '@/db/queries/conversations';
-import { markConversationRead } from '@/db/queries/inbox';
+import { getConversationById, markConversationRead } from '@/db/queries/conversations';
 import type { Actor } from '@/lib/auth/roles';
 import { assertCanSeeConversation } from './access';
 

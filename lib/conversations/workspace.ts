@@ -1,7 +1,8 @@
 import { getDb } from '@/db/client';
-import { getInboxExtras, listChannelSummaries, listContactConversations, listQueueNames } from '@/db/queries/inbox';
-import { getConversationById } from '@/db/queries/conversations';
-import { getLatestEventId } from '@/db/queries/realtime-events';
+import { getInboxExtras, listContactConversations, getConversationById } from '@/db/queries/conversations';
+import { listChannelSummaries } from '@/db/queries/channels';
+import { listQueueNames } from '@/db/queries/queues';
+import { getLatestEventId } from '@/db/queries/events';
 import type { Actor } from '@/lib/auth/roles';
 import { assertCanSeeConversation } from './access';
 import type { ConversationDto } from './dto';

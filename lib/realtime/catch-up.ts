@@ -1,5 +1,6 @@
 import { getDb } from '@/db/client';
-import { listConversationFacts, readEventsSince } from '@/db/queries/realtime-events';
+import { listConversationFacts } from '@/db/queries/conversations';
+import { readEventsSince } from '@/db/queries/events';
 import type { EventRow } from '@/db/schema';
 import { maySeeConversation } from '@/lib/conversations/access';
 import type { Audience, PublishedEvent } from '@/lib/events/types';

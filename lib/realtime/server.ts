@@ -32,7 +32,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { getDb } from '@/db/client';
-import { getLatestEventId } from '@/db/queries/realtime-events';
+import { getLatestEventId } from '@/db/queries/events';
 import { resolveActor } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
 import { onEvent } from '@/lib/events/bus';

@@ -1,10 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { getQueueById } from '@/db/queries/queues';
+import { getQueueById, isQueueMember, listLeastBusyQueuesWithWaiting, listMemberQueues } from '@/db/queries/queues';
 import { getAgentLoad, listLeastBusyCandidates, lockUser, markAssigned } from '@/db/queries/users';
 import { getContactById } from '@/db/queries/contacts';
 import { getOldestUnofferedWaiting, lockConversation, updateConversationIf } from '@/db/queries/conversations';
-import { isQueueMember, listLeastBusyQueuesWithWaiting, listMemberQueues } from '@/db/queries/queues';
 import type { Actor } from '@/lib/auth/roles';
 import { canSeeConversation } from '@/lib/conversations/access';
 import { toConversationDto, type ConversationDto } from '@/lib/conversations/dto';

@@ -1,7 +1,6 @@
 import { getDb, type Db } from '@/db/client';
-import { getConversationById } from '@/db/queries/conversations';
+import { getConversationById, listExpiredOffers, listOffersHeldBy, lockConversation, updateConversationIf } from '@/db/queries/conversations';
 import { getQueueById } from '@/db/queries/queues';
-import { listExpiredOffers, listOffersHeldBy, lockConversation, updateConversationIf } from '@/db/queries/conversations';
 import { lockUser, setUserPresence } from '@/db/queries/users';
 import type { User } from '@/db/schema';
 import type { DomainEvent } from '@/lib/events/types';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import { getDb, type Db } from '@/db/client';
 import { getUserById } from '@/db/queries/users';
 import { getContactById } from '@/db/queries/contacts';
 import { listSilentConversations, lockConversation, updateConversationIf } from '@/db/queries/conversations';
@@ -9,7 +9,6 @@ import { canSeeConversation } from '@/lib/conversations/access';
 import { toConversationDto, type ConversationDto } from '@/lib/conversations/dto';
 import type { DomainEvent } from '@/lib/events/types';
 import { AppError } from '@/lib/errors';
-import type { Db } from '@/db/client';
 import { dispatchForAgent, followUp } from './assign';
 import { runChange } from './change';
 import { agentChanged, conversationChanged, queueChanged, systemMessage } from './events';

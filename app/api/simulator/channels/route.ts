@@ -1,5 +1,5 @@
 import { getDb } from '@/db/client';
-import { listSimulatorChannels } from '@/db/queries/simulator';
+import { listSimulatorChannels } from '@/db/queries/channels';
 import { route } from '@/lib/http/body';
 import { requireSimulatorAccess } from '@/lib/simulator/access';
 import { toSimulatorChannelDto } from '@/lib/simulator/dto';

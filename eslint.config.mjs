@@ -15,6 +15,12 @@ const config = [
     },
   },
   {
+    // A house a newcomer can read (issue #16): no module imports itself through others.
+    files: ['app/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}', 'lib/**/*.ts', 'db/**/*.ts', 'server.ts'],
+    settings: { 'import/ignore': ['node_modules'] },
+    rules: { 'import/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
     // Playwright fixtures receive a `use` callback: not React's use().
     files: ['tests/e2e/**/*.ts'],
     rules: { 'react-hooks/rules-of-hooks': 'off' },

@@ -6,6 +6,7 @@ import { resolveSecrets } from './secrets';
 import { startJobs, stopJobs } from './jobs/boss';
 import './jobs/workers';
 import './routing/listeners';
+import './conversations/first-response';
 import { startRoutingSchedules } from './routing/jobs';
 import { startEventSchedules } from './events/prune';
 import { logger } from './logger';

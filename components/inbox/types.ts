@@ -1,5 +1,5 @@
 import type { UserDto } from '@/lib/users/dto';
-import type { InboxConversation } from '@/lib/inbox/workspace';
+import type { InboxConversation } from '@/lib/conversations/workspace';
 
 export type { InboxConversation };
 

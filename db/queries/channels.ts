@@ -1,6 +1,6 @@
 import { and, eq, gt, sql } from 'drizzle-orm';
-import type { Db } from '../client';
-import { channels, conversations, messages, statusCallbacks, type Channel } from '../schema';
+import { type Db, rowsOf } from '../client';
+import { type Channel, channels, conversations, messages, simulatorSwitches, statusCallbacks } from '../schema';
 
 export async function insertChannel(db: Db, values: typeof channels.$inferInsert): Promise<Channel> {
   const [row] = await db.insert(channels).values(values).returning();
@@ -67,4 +67,28 @@ export async function getChannelByNumber(
     .where(and(eq(channels.provider, provider), eq(channels.phoneNumber, phoneNumber)))
     .limit(1);
   return row;
+}
+
+export async function listChannelSummaries(db: Db) {
+  return rowsOf<{ id: string; name: string; provider: string; environment: string; language: string; phone_number: string }>(
+    await db.execute(sql`select id, name, provider, environment, language, phone_number from channels`),
+  );
+}
+
+export async function listSimulatorChannels(db: Db): Promise<(Channel & { failNextErrorCode: string | null })[]> {
+  const rows = await db
+    .select({ channel: channels, failNextErrorCode: simulatorSwitches.failNextErrorCode })
+    .from(channels)
+    .leftJoin(simulatorSwitches, eq(simulatorSwitches.channelId, channels.id))
+    .where(and(eq(channels.provider, 'simulator'), eq(channels.active, true)))
+    .orderBy(channels.createdAt);
+  return rows.map((r) => ({ ...r.channel, failNextErrorCode: r.failNextErrorCode ?? null }));
+}
+
+/** Active simulator channels of one (fake) Twilio account: an account may hold several numbers. */
+export async function getSimulatorChannelsByAccount(db: Db, { accountSid }: { accountSid: string }): Promise<Channel[]> {
+  return db
+    .select()
+    .from(channels)
+    .where(and(eq(channels.provider, 'simulator'), eq(channels.accountSid, accountSid), eq(channels.active, true)));
 }

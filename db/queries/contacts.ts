@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { contacts, type Contact } from '../schema';
+import { type Contact, contacts } from '../schema';
 
 /**
  * Finds or creates the contact for a phone number in one statement; a newer ProfileName
@@ -28,4 +28,14 @@ export async function upsertContactByPhone(
 export async function getContactByWaId(db: Db, { waId }: { waId: string }): Promise<Contact | undefined> {
   const [row] = await db.select().from(contacts).where(eq(contacts.waId, waId)).limit(1);
   return row;
+}
+
+export async function getContactById(db: Db, { id }: { id: string }): Promise<Contact> {
+  const [row] = await db.select().from(contacts).where(eq(contacts.id, id)).limit(1);
+  return row!;
+}
+
+/** Bulk inserts for the demo's sample history (lib/setup/demo-content.ts). */
+export async function insertDemoContacts(db: Db, rows: (typeof contacts.$inferInsert)[]): Promise<Contact[]> {
+  return rows.length ? db.insert(contacts).values(rows).returning() : [];
 }

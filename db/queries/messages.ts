@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import type { Db } from '../client';
-import { messages, users, type Message } from '../schema';
+import { type Conversation, type Message, messages, users } from '../schema';
 
 export type NewMessage = PgInsertValue<typeof messages>;
 
@@ -78,4 +78,27 @@ export async function getAuthorNames(db: Db, { ids }: { ids: string[] }): Promis
   if (!ids.length) return new Map();
   const rows = await db.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids));
   return new Map(rows.map((r) => [r.id, r.name]));
+}
+
+export async function insertSystemMessage(
+  db: Db,
+  { conversation, body }: { conversation: Pick<Conversation, 'id' | 'channelId'>; body: string },
+): Promise<Message> {
+  const [row] = await db
+    .insert(messages)
+    .values({
+      conversationId: conversation.id,
+      channelId: conversation.channelId,
+      direction: 'outbound',
+      kind: 'system',
+      body,
+      status: 'sent',
+    })
+    .returning();
+  return row!;
+}
+
+/** Inserted in the order given: messages.seq (the transcript's order) follows it. */
+export async function insertDemoMessages(db: Db, rows: (typeof messages.$inferInsert)[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) await db.insert(messages).values(rows.slice(i, i + 500));
 }

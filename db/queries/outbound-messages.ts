@@ -6,11 +6,9 @@ import {
   channelSendSlots,
   conversations,
   messages,
-  templates,
   type Attachment,
   type Conversation,
   type Message,
-  type Template,
 } from '../schema';
 
 export async function getMessageByClientId(
@@ -59,11 +57,6 @@ export async function touchConversationAfterReply(db: Db, { id }: { id: string }
     })
     .where(eq(conversations.id, id))
     .returning();
-  return row;
-}
-
-export async function getTemplateById(db: Db, { id }: { id: string }): Promise<Template | undefined> {
-  const [row] = await db.select().from(templates).where(eq(templates.id, id)).limit(1);
   return row;
 }
 

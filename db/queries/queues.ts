@@ -1,6 +1,7 @@
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
-import type { Db } from '../client';
-import { channels, conversations, queueMembers, queues, users, type Queue } from '../schema';
+import { and, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { type Db, rowsOf } from '../client';
+import { channels, conversations, type Queue, queueMembers, queues, users } from '../schema';
+import { agentLoadSql } from './users';
 
 export async function insertQueue(db: Db, values: typeof queues.$inferInsert): Promise<Queue> {
   const [row] = await db.insert(queues).values(values).returning();
@@ -113,4 +114,87 @@ export async function queueUsage(db: Db, { id }: { id: string }): Promise<{ chan
   const [ch] = await db.select({ n: sql<number>`count(*)::int` }).from(channels).where(eq(channels.queueId, id));
   const [cv] = await db.select({ n: sql<number>`count(*)::int` }).from(conversations).where(eq(conversations.queueId, id));
   return { channels: ch?.n ?? 0, conversations: cv?.n ?? 0 };
+}
+
+/** least_busy queues holding a waiting chat offered to no one (the sweep's placement pass). */
+export async function listLeastBusyQueuesWithWaiting(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectDistinct({ id: queues.id })
+    .from(queues)
+    .innerJoin(
+      conversations,
+      and(eq(conversations.queueId, queues.id), eq(conversations.status, 'waiting'), isNull(conversations.offeredToId)),
+    )
+    .where(eq(queues.routingRule, 'least_busy'));
+  return rows.map((r) => r.id);
+}
+
+export type QueueCounts = { waiting: number; active: number; oldestWaitingAt: Date | null };
+
+export async function getQueueCounts(db: Db, { queueId }: { queueId: string }): Promise<QueueCounts> {
+  return (await getQueueCountsMany(db, { queueIds: [queueId] })).get(queueId)!;
+}
+
+/** Counters of several queues in one query (every queue asked for is in the map, zeros included). */
+export async function getQueueCountsMany(db: Db, { queueIds }: { queueIds: string[] }): Promise<Map<string, QueueCounts>> {
+  const out = new Map<string, QueueCounts>(queueIds.map((id) => [id, { waiting: 0, active: 0, oldestWaitingAt: null }]));
+  if (!queueIds.length) return out;
+  const rows = await db
+    .select({
+      queueId: conversations.queueId,
+      waiting: sql<number>`count(*) filter (where ${conversations.status} = 'waiting')::int`,
+      active: sql<number>`count(*) filter (where ${conversations.status} = 'active')::int`,
+      oldest: sql<string | null>`min(${conversations.createdAt}) filter (where ${conversations.status} = 'waiting')`,
+    })
+    .from(conversations)
+    .where(and(inArray(conversations.queueId, queueIds), inArray(conversations.status, ['waiting', 'active'])))
+    .groupBy(conversations.queueId);
+  for (const r of rows) out.set(r.queueId, { waiting: r.waiting, active: r.active, oldestWaitingAt: r.oldest ? new Date(r.oldest) : null });
+  return out;
+}
+
+export async function listMemberQueueIds(db: Db, { userId }: { userId: string }): Promise<string[]> {
+  const rows = await db.select({ queueId: queueMembers.queueId }).from(queueMembers).where(eq(queueMembers.userId, userId));
+  return rows.map((r) => r.queueId);
+}
+
+export async function isQueueMember(db: Db, { queueId, userId }: { queueId: string; userId: string }): Promise<boolean> {
+  const [row] = await db
+    .select({ u: queueMembers.userId })
+    .from(queueMembers)
+    .where(and(eq(queueMembers.queueId, queueId), eq(queueMembers.userId, userId)))
+    .limit(1);
+  return !!row;
+}
+
+export async function listMemberQueues(db: Db, { userId }: { userId: string }): Promise<Queue[]> {
+  return db
+    .select({ q: queues })
+    .from(queueMembers)
+    .innerJoin(queues, eq(queues.id, queueMembers.queueId))
+    .where(eq(queueMembers.userId, userId))
+    .orderBy(queues.name)
+    .then((rows) => rows.map((r) => r.q));
+}
+
+/** The queue's members with presence and load (transfer picker, supervisor view). */
+export async function listQueueAgents(db: Db, { queueId }: { queueId: string }) {
+  return db
+    .select({
+      id: users.id,
+      name: users.name,
+      role: users.role,
+      languages: users.languages,
+      maxChats: users.maxChats,
+      presence: users.presence,
+      load: agentLoadSql(sql`${users.id}`),
+    })
+    .from(queueMembers)
+    .innerJoin(users, eq(users.id, queueMembers.userId))
+    .where(and(eq(queueMembers.queueId, queueId), eq(users.active, true)))
+    .orderBy(users.name);
+}
+
+export async function listQueueNames(db: Db): Promise<{ id: string; name: string }[]> {
+  return rowsOf<{ id: string; name: string }>(await db.execute(sql`select id, name from queues order by name`));
 }

@@ -1,24 +1,6 @@
 import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
-import { rowsOf, type Db } from '../client';
-import { channels, simulatorMessages, simulatorSwitches, templates, type Channel, type SimulatorMessage, type Template } from '../schema';
-
-export async function listSimulatorChannels(db: Db): Promise<(Channel & { failNextErrorCode: string | null })[]> {
-  const rows = await db
-    .select({ channel: channels, failNextErrorCode: simulatorSwitches.failNextErrorCode })
-    .from(channels)
-    .leftJoin(simulatorSwitches, eq(simulatorSwitches.channelId, channels.id))
-    .where(and(eq(channels.provider, 'simulator'), eq(channels.active, true)))
-    .orderBy(channels.createdAt);
-  return rows.map((r) => ({ ...r.channel, failNextErrorCode: r.failNextErrorCode ?? null }));
-}
-
-/** Active simulator channels of one (fake) Twilio account: an account may hold several numbers. */
-export async function getSimulatorChannelsByAccount(db: Db, { accountSid }: { accountSid: string }): Promise<Channel[]> {
-  return db
-    .select()
-    .from(channels)
-    .where(and(eq(channels.provider, 'simulator'), eq(channels.accountSid, accountSid), eq(channels.active, true)));
-}
+import { type Db, rowsOf } from '../client';
+import { type SimulatorMessage, simulatorMessages, simulatorSwitches } from '../schema';
 
 export async function insertSimulatorMessage(db: Db, values: typeof simulatorMessages.$inferInsert): Promise<SimulatorMessage> {
   const [row] = await db.insert(simulatorMessages).values(values).returning();
@@ -129,9 +111,4 @@ export async function takeFailNextErrorCode(db: Db, { channelId }: { channelId: 
     from taken where s.channel_id = taken.channel_id
     returning taken.fail_next_error_code as code`);
   return rowsOf<{ code: string }>(result)[0]?.code ?? null;
-}
-
-export async function findTemplateByContentSid(db: Db, { contentSid }: { contentSid: string }): Promise<Template | undefined> {
-  const [row] = await db.select().from(templates).where(eq(templates.contentSid, contentSid)).limit(1);
-  return row;
 }

@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
-import { users, type NewUser, type User } from '../schema';
+import { conversations, type NewUser, queueMembers, type User, users } from '../schema';
 
 export async function getUserById(db: Db, { id }: { id: string }): Promise<User | undefined> {
   const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
@@ -55,4 +55,61 @@ export async function lockActiveAdminIds(db: Db): Promise<string[]> {
     .where(and(eq(users.role, 'admin'), eq(users.active, true)))
     .for('update');
   return rows.map((r) => r.id);
+}
+
+/**
+ * An agent's load: its active chats plus the waiting chats offered to it (least_busy), so an
+ * offer reserves the slot the accept will use.
+ */
+export const agentLoadSql = (userId: SQL | string) =>
+  sql<number>`((select count(*) from ${conversations} lc where lc.assignee_id = ${userId} and lc.status = 'active')
+    + (select count(*) from ${conversations} lo where lo.offered_to_id = ${userId} and lo.status = 'waiting'))::int`;
+
+/** Locks the user's row until the transaction ends: every change to an agent's load takes it first. */
+export async function lockUser(db: Db, { id }: { id: string }): Promise<User | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).for('update');
+  return row;
+}
+
+export async function getAgentLoad(db: Db, { userId }: { userId: string }): Promise<number> {
+  const [row] = await db.select({ load: agentLoadSql(userId) }).from(sql`(select 1) as one`);
+  return row?.load ?? 0;
+}
+
+export type Candidate = { id: string; name: string; maxChats: number; load: number; speaks: boolean };
+
+/**
+ * least_busy order: available members of the queue under their limit, those who speak the
+ * language first, then fewest chats, then longest since their last assignment.
+ */
+export async function listLeastBusyCandidates(
+  db: Db,
+  { queueId, language, excludeIds = [] }: { queueId: string; language: string; excludeIds?: string[] },
+): Promise<Candidate[]> {
+  const load = agentLoadSql(sql`${users.id}`);
+  const speaks = sql<boolean>`(split_part(lower(${language}), '-', 1) = any(
+    select split_part(lower(l), '-', 1) from unnest(${users.languages}) as l))`;
+  const rows = await db
+    .select({ id: users.id, name: users.name, maxChats: users.maxChats, load, speaks })
+    .from(queueMembers)
+    .innerJoin(users, eq(users.id, queueMembers.userId))
+    .where(and(eq(queueMembers.queueId, queueId), eq(users.active, true), eq(users.presence, 'available')))
+    .orderBy(desc(speaks), asc(load), sql`${users.lastAssignedAt} asc nulls first`, asc(users.id));
+  return rows.filter((r) => r.load < r.maxChats && !excludeIds.includes(r.id));
+}
+
+export async function markAssigned(db: Db, { userId }: { userId: string }): Promise<void> {
+  await db.update(users).set({ lastAssignedAt: sql`now()` }).where(eq(users.id, userId));
+}
+
+export async function setUserPresence(
+  db: Db,
+  { userId, presence }: { userId: string; presence: User['presence'] },
+): Promise<User | undefined> {
+  const [row] = await db
+    .update(users)
+    .set({ presence, presenceChangedAt: sql`now()`, updatedAt: sql`now()` })
+    .where(eq(users.id, userId))
+    .returning();
+  return row;
 }

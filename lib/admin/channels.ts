@@ -19,7 +19,7 @@ import { getConfig } from '@/lib/config';
 import { encryptSecret } from '@/lib/crypto';
 import { AppError } from '@/lib/errors';
 import { logger } from '@/lib/logger';
-import { isUniqueViolation } from './db-errors';
+import { isUniqueViolation } from '@/lib/http/db-errors';
 
 export type ChannelDto = {
   id: string;

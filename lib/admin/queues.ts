@@ -16,7 +16,7 @@ import { writeAudit } from '@/lib/audit';
 import type { Actor } from '@/lib/auth/roles';
 import { AppError } from '@/lib/errors';
 import { publishEvents, recordEvents } from '@/lib/events/bus';
-import { isUniqueViolation } from './db-errors';
+import { isUniqueViolation } from '@/lib/http/db-errors';
 
 export type QueueMemberDto = {
   id: string;

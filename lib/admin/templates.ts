@@ -12,7 +12,7 @@ import type { Template } from '@/db/schema';
 import { writeAudit } from '@/lib/audit';
 import type { Actor } from '@/lib/auth/roles';
 import { AppError } from '@/lib/errors';
-import { isUniqueViolation } from './db-errors';
+import { isUniqueViolation } from '@/lib/http/db-errors';
 
 export type TemplateDto = {
   id: string;

@@ -14,7 +14,7 @@ import { publishEvents, recordEvents } from '@/lib/events/bus';
 import type { DomainEvent } from '@/lib/events/types';
 import { logger } from '@/lib/logger';
 import { toUserDto, type UserDto } from '@/lib/users/dto';
-import { isUniqueViolation } from './db-errors';
+import { isUniqueViolation } from '@/lib/http/db-errors';
 
 export type AdminUserDto = UserDto & { queueIds: string[]; updatedAt: string };
 

@@ -2,7 +2,7 @@ import type { Db } from '@/db/client';
 import type { Channel } from '@/db/schema';
 import { getChannelById } from '@/db/queries/channels';
 import { AppError, onceMoreIfDatabaseDown } from '@/lib/errors';
-import { withoutNul } from '@/lib/http';
+import { withoutNul } from '@/lib/http/body';
 import { logger } from '@/lib/logger';
 import { isValidTwilioSignature } from './twilio-signature';
 

@@ -1,5 +1,5 @@
 import type { Db } from '@/db/client';
-import { isQueueMember } from '@/db/queries/routing';
+import { isQueueMember } from '@/db/queries/queues';
 import type { Conversation } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
 import { AppError } from '@/lib/errors';

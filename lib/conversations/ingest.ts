@@ -6,6 +6,7 @@ import { verifyTwilioWebhook, type TwilioWebhookRequest } from '@/lib/channels/t
 import { publishEvents, recordEventsLast } from '@/lib/events/bus';
 import type { DomainEvent } from '@/lib/events/types';
 import { isDatabaseDown, onceMoreIfDatabaseDown } from '@/lib/errors';
+import { isUniqueViolation } from '@/lib/http/db-errors';
 import { enqueueMediaDownloadsIn, wakeMediaWorker } from '@/lib/media/download';
 import { toE164, stripChannelPrefix } from '@/lib/phone';
 import { toConversationDto, toMessageDto } from './dto';
@@ -191,12 +192,6 @@ async function fileBatch(db: Db, batch: Inbound[], cachePlan: boolean): Promise<
   publishEvents(published);
   if (results.some((r) => !r.duplicate && r.attachments.length)) wakeMediaWorker();
   return results;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: unknown } | undefined;
-  if (!e || typeof e !== 'object') return false;
-  return e.code === '23505' || isUniqueViolation(e.cause);
 }
 
 async function retryOnUniqueRace<T>(run: () => Promise<T>, attempts = 4): Promise<T> {

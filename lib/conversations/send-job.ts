@@ -9,7 +9,6 @@ import { getMessageById } from '@/db/queries/messages';
 import {
   claimSend,
   failPendingMessage,
-  getTemplateById,
   leaseSendSlot,
   listEarlierPendingMessages,
   listKnownProviderIds,
@@ -21,6 +20,7 @@ import {
   renewSendLease,
   settleSendAttempt,
 } from '@/db/queries/outbound-messages';
+import { getTemplateById } from '@/db/queries/templates';
 import { providerFor, ProviderSendError, type OutboundMessage, type SendResult } from '@/lib/channels/provider';
 import { MESSAGES_TIMEOUT_MS } from '@/lib/channels/twilio-client';
 import { getConfig } from '@/lib/config';

@@ -7,11 +7,11 @@ import { getMessageById } from '@/db/queries/messages';
 import {
   claimUploadedAttachment,
   getMessageByClientId,
-  getTemplateById,
   insertOutboundMessage,
   resetFailedMessage,
   touchConversationAfterReply,
 } from '@/db/queries/outbound-messages';
+import { getTemplateById } from '@/db/queries/templates';
 import type { Actor } from '@/lib/auth/roles';
 import { AppError } from '@/lib/errors';
 import { publishEvents, recordEvents } from '@/lib/events/bus';

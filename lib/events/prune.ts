@@ -1,6 +1,6 @@
 import type { PgBoss } from 'pg-boss';
 import { getDb, type Db } from '@/db/client';
-import { deleteEventsUpTo, findPruneCutoff } from '@/db/queries/realtime-events';
+import { deleteEventsUpTo, findPruneCutoff } from '@/db/queries/events';
 import { defineJob } from '@/lib/jobs/boss';
 import { logger } from '@/lib/logger';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { HistoryFilter, HistoryKey } from '@/db/queries/history';
 import { AppError } from '@/lib/errors';
-import { parseWith } from '@/lib/http';
+import { parseWith } from '@/lib/http/body';
 import { toE164 } from '@/lib/phone';
 
 const date = z

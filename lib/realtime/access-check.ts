@@ -4,7 +4,7 @@ import type { Actor } from '@/lib/auth/roles';
 import { resolveActor } from '@/lib/auth/session';
 import type { PublishedEvent } from '@/lib/events/types';
 import { logger } from '@/lib/logger';
-import type { ParleySocket, SocketCredentials } from './delivery';
+import type { ParleySocket, SocketCredentials } from './types';
 import { initialRooms, localSocketsIn, userRoom } from './rooms';
 
 /** How often every socket's credentials are checked again, whatever events were missed. */

@@ -1,9 +1,10 @@
 import { getDb } from '@/db/client';
-import { listConversationFacts, readEventsSince } from '@/db/queries/realtime-events';
+import { listConversationFacts } from '@/db/queries/conversations';
+import { readEventsSince } from '@/db/queries/events';
 import type { EventRow } from '@/db/schema';
 import { maySeeConversation } from '@/lib/conversations/access';
 import type { Audience, PublishedEvent } from '@/lib/events/types';
-import type { ParleySocket } from './delivery';
+import type { ParleySocket } from './types';
 import { wirePayload } from './delivery';
 import { queueRoom, type InitialRooms } from './rooms';
 import { inAudience, mayReceive } from './visibility';

@@ -1,24 +1,9 @@
-import type { Server, Socket } from 'socket.io';
-import type { Actor } from '@/lib/auth/roles';
+import type { Server } from 'socket.io';
 import type { PublishedEvent } from '@/lib/events/types';
 import { onAccessChanged } from './access-check';
 import { applyMembership } from './rooms';
+import type { ParleySocket } from './types';
 import { candidateRooms, learnConversation, mayReceive } from './visibility';
-
-/** What the handshake authenticated with: re-checked when access changes and periodically. */
-export type SocketCredentials = { cookie?: string; authorization?: string; token?: string };
-
-/** Per-socket delivery state: while catching up, live events wait in `buffer`; `floor` dedupes. */
-export type SocketData = {
-  actor: Actor;
-  credentials: SocketCredentials;
-  /** Every event with eventId <= floor was already replayed to this socket (or is not its to see). */
-  floor: number;
-  /** The `since` this socket caught up from: it replayed the events above it, up to `floor`. */
-  caughtUpFrom?: number;
-  catchingUp: boolean;
-  buffer: PublishedEvent[];
-};
 
 /**
  * Whether the socket has not had this event yet. Live events come in eventId order, so the floor
@@ -30,9 +15,6 @@ function isNewTo(socket: ParleySocket, e: PublishedEvent, late: boolean): boolea
   if (e.eventId > socket.data.floor) return true;
   return late && socket.data.caughtUpFrom !== undefined && e.eventId <= socket.data.caughtUpFrom;
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ParleySocket = Socket<any, any, any, SocketData>;
 
 export const wirePayload = (e: PublishedEvent) => ({ eventId: e.eventId, ...e.data });
 

@@ -24,8 +24,7 @@
 import type { Server } from 'socket.io';
 import type { RedisClientType } from 'redis';
 import { getDb } from '@/db/client';
-import { getLatestEventId } from '@/db/queries/realtime-events';
-import { listSettledEventIds, readEventsByIds } from '@/db/queries/relay-events';
+import { getLatestEventId, listSettledEventIds, readEventsByIds } from '@/db/queries/events';
 import type { EventRow } from '@/db/schema';
 import type { Audience, PublishedEvent } from '@/lib/events/types';
 import { logger } from '@/lib/logger';

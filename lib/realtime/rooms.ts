@@ -1,6 +1,7 @@
 import type { Server, Socket } from 'socket.io';
 import type { Db } from '@/db/client';
-import { listHeldConversationIds, listMemberQueueIds } from '@/db/queries/routing';
+import { listHeldConversationIds } from '@/db/queries/conversations';
+import { listMemberQueueIds } from '@/db/queries/queues';
 import type { Actor } from '@/lib/auth/roles';
 import type { Audience, PublishedEvent } from '@/lib/events/types';
 

@@ -32,7 +32,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import { getDb } from '@/db/client';
-import { getLatestEventId } from '@/db/queries/realtime-events';
+import { getLatestEventId } from '@/db/queries/events';
 import { resolveActor } from '@/lib/auth/session';
 import { getConfig } from '@/lib/config';
 import { onEvent } from '@/lib/events/bus';
@@ -41,7 +41,8 @@ import { isMisdirected } from '@/lib/security/front-door';
 import { comesFromAnotherOrigin } from '@/lib/security/origin';
 import { startPeriodicRecheck } from './access-check';
 import { catchUp, flushBuffer } from './catch-up';
-import { deliverLocal, type ParleySocket, type SocketCredentials, type SocketData } from './delivery';
+import { deliverLocal } from './delivery';
+import type { ParleySocket, SocketCredentials, SocketData } from './types';
 import { cancelOfflineTimer, clearOfflineTimers, startOfflineTimer } from './presence-grace';
 import { startRedisRelay, type RedisRelay } from './redis-adapter';
 import { initialRooms, userRoom } from './rooms';

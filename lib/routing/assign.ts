@@ -1,19 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
-import { getQueueById } from '@/db/queries/queues';
-import {
-  getAgentLoad,
-  getContact,
-  getOldestUnofferedWaiting,
-  isQueueMember,
-  listLeastBusyCandidates,
-  listLeastBusyQueuesWithWaiting,
-  listMemberQueues,
-  lockConversation,
-  lockUser,
-  markAssigned,
-  updateConversationIf,
-} from '@/db/queries/routing';
+import { getQueueById, isQueueMember, listLeastBusyQueuesWithWaiting, listMemberQueues } from '@/db/queries/queues';
+import { getAgentLoad, listLeastBusyCandidates, lockUser, markAssigned } from '@/db/queries/users';
+import { getContactById } from '@/db/queries/contacts';
+import { getOldestUnofferedWaiting, lockConversation, updateConversationIf } from '@/db/queries/conversations';
 import type { Actor } from '@/lib/auth/roles';
 import { canSeeConversation } from '@/lib/conversations/access';
 import { toConversationDto, type ConversationDto } from '@/lib/conversations/dto';
@@ -21,7 +11,7 @@ import { AppError } from '@/lib/errors';
 import { logger } from '@/lib/logger';
 import { runChange } from './change';
 import { agentChanged, conversationChanged, queueChanged, systemMessage } from './events';
-import { scheduleOfferTimeout } from './jobs';
+import { scheduleOfferTimeout } from './offer-timeout';
 
 /**
  * An agent takes a waiting chat: offer_all (first accept wins) or a least_busy offer made to it.
@@ -38,7 +28,7 @@ export async function acceptConversation({ actor, conversationId }: { actor: Act
     const member = await isQueueMember(tx, { queueId: before.queueId, userId: actor.id });
     if (!member && !(await canSeeConversation(tx, actor, before))) throw new AppError('not_found:No such conversation.');
     if (before.status === 'active' && before.assigneeId === actor.id) {
-      return toConversationDto(before, await getContact(tx, { id: before.contactId }));
+      return toConversationDto(before, await getContactById(tx, { id: before.contactId }));
     }
     if (before.status !== 'waiting') {
       throw new AppError(
@@ -75,7 +65,7 @@ export async function acceptConversation({ actor, conversationId }: { actor: Act
     events.push(...(await conversationChanged(tx, before, after)));
     events.push(await systemMessage(tx, after, `${agent.name} accepted the chat.`));
     events.push(await agentChanged(tx, agent), await queueChanged(tx, after.queueId));
-    return toConversationDto(after, await getContact(tx, { id: after.contactId }));
+    return toConversationDto(after, await getContactById(tx, { id: after.contactId }));
   });
 }
 

@@ -1,5 +1,8 @@
 import type { Db } from '@/db/client';
-import { getAgentLoad, getContact, getQueueCountsMany, insertSystemMessage } from '@/db/queries/routing';
+import { getAgentLoad } from '@/db/queries/users';
+import { getContactById } from '@/db/queries/contacts';
+import { getQueueCountsMany } from '@/db/queries/queues';
+import { insertSystemMessage } from '@/db/queries/messages';
 import type { Conversation, User } from '@/db/schema';
 import { toConversationDto, toMessageDto } from '@/lib/conversations/dto';
 import type { DomainEvent } from '@/lib/events/types';
@@ -16,7 +19,7 @@ export async function conversationChanged(
   before: Conversation,
   after: Conversation,
 ): Promise<DomainEvent[]> {
-  const contact = await getContact(db, { id: after.contactId });
+  const contact = await getContactById(db, { id: after.contactId });
   const conversation = toConversationDto(after, contact);
   const userIds = present([before.assigneeId, before.offeredToId, after.assigneeId, after.offeredToId]);
   const out: DomainEvent[] = [

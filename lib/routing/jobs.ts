@@ -1,10 +1,12 @@
+// The routing workers: registered by importing this module (lib/jobs/workers.ts); the services
+// they run never import it back (they schedule through ./offer-timeout).
 import type { PgBoss } from 'pg-boss';
-import { defineJob, enqueueJob } from '@/lib/jobs/boss';
+import { defineJob } from '@/lib/jobs/boss';
 import { placeStrandedChats } from './assign';
 import { expireOffer, expireStaleOffers } from './offers';
+import { OFFER_TIMEOUT_JOB, scheduleOfferTimeout } from './offer-timeout';
 import { closeSilentConversations } from './resolve';
 
-export const OFFER_TIMEOUT_JOB = 'routing.offer-timeout';
 export const SWEEP_JOB = 'routing.sweep';
 
 defineJob<{ conversationId: string }>({
@@ -30,10 +32,6 @@ defineJob({
     await placeStrandedChats();
   },
 });
-
-export async function scheduleOfferTimeout({ conversationId, seconds }: { conversationId: string; seconds: number }) {
-  await enqueueJob(OFFER_TIMEOUT_JOB, { conversationId }, { startAfter: Math.max(1, Math.ceil(seconds)) });
-}
 
 /** Registers the per-minute sweep (idempotent: pg-boss keeps one schedule per name). */
 export async function startRoutingSchedules(boss: PgBoss): Promise<void> {

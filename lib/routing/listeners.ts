@@ -1,5 +1,4 @@
 import { getDb } from '@/db/client';
-import { setFirstResponseAt } from '@/db/queries/routing';
 import { listLeastBusyQueueIds } from '@/db/queries/queues';
 import { EVENT } from '@/lib/events/types';
 import { onEvent } from '@/lib/events/bus';
@@ -70,13 +69,5 @@ if (!g.__parleyRoutingListeners) {
     dispatchQueues.add(queueId);
     // Independent: placing the chat must not wait for (or on a failure of) the recount.
     await Promise.all([coalesce('queue-counts', recount), coalesce('queue-dispatch', dispatch)]);
-  });
-
-  // Reports: the first reply an agent wrote (system notes are not replies).
-  onEvent(EVENT.messageCreated, async (e) => {
-    if (e.type !== 'message.created') return;
-    const m = e.data.message;
-    if (m.direction !== 'outbound' || m.kind === 'system' || !m.author) return;
-    await setFirstResponseAt(getDb(), { conversationId: e.data.conversationId, at: new Date(m.createdAt) });
   });
 }

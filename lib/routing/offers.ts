@@ -1,14 +1,7 @@
 import { getDb, type Db } from '@/db/client';
-import { getConversationById } from '@/db/queries/conversations';
+import { getConversationById, listExpiredOffers, listOffersHeldBy, lockConversation, updateConversationIf } from '@/db/queries/conversations';
 import { getQueueById } from '@/db/queries/queues';
-import {
-  listExpiredOffers,
-  listOffersHeldBy,
-  lockConversation,
-  lockUser,
-  setUserPresence,
-  updateConversationIf,
-} from '@/db/queries/routing';
+import { lockUser, setUserPresence } from '@/db/queries/users';
 import type { User } from '@/db/schema';
 import type { DomainEvent } from '@/lib/events/types';
 import { dispatchQueue, followUp } from './assign';

@@ -1,5 +1,5 @@
 import { getDb } from '@/db/client';
-import { getAgentLoad, lockUser, setUserPresence } from '@/db/queries/routing';
+import { getAgentLoad, lockUser, setUserPresence } from '@/db/queries/users';
 import type { User } from '@/db/schema';
 import { AppError } from '@/lib/errors';
 import { dispatchForAgent, dispatchQueue, followUp } from './assign';

@@ -1,14 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { getDb } from '@/db/client';
+import { getDb, type Db } from '@/db/client';
 import { getUserById } from '@/db/queries/users';
-import { getContact, listSilentConversations, lockConversation, updateConversationIf } from '@/db/queries/routing';
+import { getContactById } from '@/db/queries/contacts';
+import { listSilentConversations, lockConversation, updateConversationIf } from '@/db/queries/conversations';
 import type { Conversation } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
 import { canSeeConversation } from '@/lib/conversations/access';
 import { toConversationDto, type ConversationDto } from '@/lib/conversations/dto';
 import type { DomainEvent } from '@/lib/events/types';
 import { AppError } from '@/lib/errors';
-import type { Db } from '@/db/client';
 import { dispatchForAgent, followUp } from './assign';
 import { runChange } from './change';
 import { agentChanged, conversationChanged, queueChanged, systemMessage } from './events';
@@ -40,7 +40,7 @@ export async function resolveConversation({ actor, conversationId }: { actor: Ac
   const { dto, freed } = await runChange(async (tx, events) => {
     const before = await lockConversation(tx, { id: conversationId });
     if (!before || !(await canSeeConversation(tx, actor, before))) throw new AppError('not_found:No such conversation.');
-    const contact = await getContact(tx, { id: before.contactId });
+    const contact = await getContactById(tx, { id: before.contactId });
     if (before.status === 'closed') return { dto: toConversationDto(before, contact), freed: null };
     if (actor.role === 'agent' && before.assigneeId !== actor.id) {
       throw new AppError('forbidden:Only the agent handling this chat, or a supervisor, can resolve it.');

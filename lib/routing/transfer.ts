@@ -1,6 +1,9 @@
 import { getQueueById } from '@/db/queries/queues';
 import { getUserById } from '@/db/queries/users';
-import { getAgentLoad, getContact, isQueueMember, lockConversation, lockUser, markAssigned, updateConversationIf } from '@/db/queries/routing';
+import { getAgentLoad, lockUser, markAssigned } from '@/db/queries/users';
+import { getContactById } from '@/db/queries/contacts';
+import { isQueueMember } from '@/db/queries/queues';
+import { lockConversation, updateConversationIf } from '@/db/queries/conversations';
 import type { Conversation } from '@/db/schema';
 import type { Db } from '@/db/client';
 import type { Actor } from '@/lib/auth/roles';
@@ -74,7 +77,7 @@ export async function transferConversation({
       events.push(await systemMessage(tx, after, `Transferred to ${agent.name} by ${actor.name}.`));
       await previousHolderEvents(tx, before, events);
       events.push(await agentChanged(tx, agent), ...(await queueEventsFor(tx, before.queueId)));
-      return { dto: toConversationDto(after, await getContact(tx, { id: after.contactId })), before };
+      return { dto: toConversationDto(after, await getContactById(tx, { id: after.contactId })), before };
     }
     const queue = await getQueueById(tx, { id: target.queueId });
     const before = await checkMayTransfer(tx, actor, await lockConversation(tx, { id: conversationId }));
@@ -88,7 +91,7 @@ export async function transferConversation({
     events.push(await systemMessage(tx, after, `Transferred to the ${queue.name} queue by ${actor.name}.`));
     await previousHolderEvents(tx, before, events);
     events.push(...(await queueEventsFor(tx, before.queueId, queue.id)));
-    return { dto: toConversationDto(after, await getContact(tx, { id: after.contactId })), before };
+    return { dto: toConversationDto(after, await getContactById(tx, { id: after.contactId })), before };
   });
   if ('queueId' in target) await followUp(() => dispatchQueue({ queueId: target.queueId }));
   const prev = before.assigneeId ?? before.offeredToId;

@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '@/db/client';
-import { insertDemoContacts, insertDemoConversations, insertDemoMessages } from '@/db/queries/demo';
+import { insertDemoContacts } from '@/db/queries/contacts';
+import { insertDemoConversations } from '@/db/queries/conversations';
+import { insertDemoMessages } from '@/db/queries/messages';
 import { insertQuickReply } from '@/db/queries/quick-replies';
 import { insertTemplate } from '@/db/queries/templates';
 import type { Channel, messages } from '@/db/schema';

@@ -1,6 +1,5 @@
 import type { Channel } from '@/db/schema';
-import { getChannelById } from '@/db/queries/channels';
-import { listSimulatorChannels } from '@/db/queries/simulator';
+import { getChannelById, listSimulatorChannels } from '@/db/queries/channels';
 import { getDb } from '@/db/client';
 import { requireActor } from '@/lib/auth/guard';
 import type { Actor } from '@/lib/auth/roles';

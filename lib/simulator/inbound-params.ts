@@ -1,4 +1,4 @@
-// Pure: shared by the in-app simulated phone and scripts/simulate.ts (plain Node, no server-only imports).
+// Pure: shared by the in-app simulated phone and bench/simulate.ts (plain Node, no server-only imports).
 import twilio from 'twilio';
 
 export type CustomerMessageInput = {

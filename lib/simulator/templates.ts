@@ -1,12 +1,12 @@
 import type { Db } from '@/db/client';
-import { findTemplateByContentSid } from '@/db/queries/simulator';
+import { getTemplateByContentSid } from '@/db/queries/templates';
 
 /** The text a customer sees for a ContentSid: the template's body with {{1}}… filled in. Null: unknown sid. */
 export async function renderTemplate(
   db: Db,
   { contentSid, variables }: { contentSid: string; variables: Record<string, string> },
 ): Promise<string | null> {
-  const template = await findTemplateByContentSid(db, { contentSid });
+  const template = await getTemplateByContentSid(db, { contentSid });
   if (!template) return null;
   return fillTemplate(template.body, { ...template.variables, ...variables });
 }

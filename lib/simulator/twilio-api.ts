@@ -1,12 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { getDb } from '@/db/client';
 import type { Channel, SimulatorMessage } from '@/db/schema';
-import {
-  getSimulatorChannelsByAccount,
-  insertSimulatorMessage,
-  listSimulatorMessagesPage,
-  takeFailNextErrorCode,
-} from '@/db/queries/simulator';
+import { getSimulatorChannelsByAccount } from '@/db/queries/channels';
+import { insertSimulatorMessage, listSimulatorMessagesPage, takeFailNextErrorCode } from '@/db/queries/simulator';
 import { channelAuthToken } from '@/lib/channels/twilio-client';
 import { getConfig } from '@/lib/config';
 import { toE164 } from '@/lib/phone';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gt, lte, sql } from 'drizzle-orm';
 import { events } from '@/db/schema';
-import { getLatestEventId } from '@/db/queries/realtime-events';
+import { getLatestEventId } from '@/db/queries/events';
 import { PRUNE_EVENTS_JOB, pruneEvents } from '@/lib/events/prune';
 import { enqueueJob, getBoss } from '@/lib/jobs/boss';
 import { startTestApp, type TestApp } from '../helpers/app';

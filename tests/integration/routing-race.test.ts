@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, inArray } from 'drizzle-orm';
 import { conversations } from '@/db/schema';
-import { agentLoadSql } from '@/db/queries/routing';
+import { agentLoadSql } from '@/db/queries/users';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { eventually } from '../helpers/twilio';
 import { createAgent, createQueueWithAgents, customerWrites, post, setPresence, sleep } from '../helpers/routing';

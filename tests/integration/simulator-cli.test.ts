@@ -21,7 +21,7 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 const simulate = (...extra: string[]) =>
-  run(process.execPath, [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), 'scripts/simulate.ts', '--url', app.url, '--json', ...extra], {
+  run(process.execPath, [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), 'bench/simulate.ts', '--url', app.url, '--json', ...extra], {
     cwd: process.cwd(),
     env: { ...process.env, PARLEY_TOKEN: token },
     timeout: 60_000,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '@/lib/config';
-import { isJsonContentType, stripNul, withoutNul } from '@/lib/http';
+import { isJsonContentType, stripNul, withoutNul } from '@/lib/http/body';
 import { bodyCapFor, isMisdirected, MAX_BODY_BYTES, MAX_UPLOAD_BODY_BYTES } from '@/lib/security/front-door';
 import { contentSecurityPolicy } from '@/lib/security/headers';
 import { comesFromAnotherOrigin, isCrossOriginWrite } from '@/lib/security/origin';

@@ -233,7 +233,7 @@ const ops: [Method, string, string, Op][] = [
     notes: { q: '3+ digits of the number (or WhatsApp id), or words of the name (prefixes).' },
     ok: { schema: page(ref('PrivacyContact')) },
   }],
-  ['get', '/contacts/{id}', 'getContact', { summary: 'One contact with counts and conversations', tag: 'privacy', auth: 'settings', ok: { schema: ref('PrivacyContactDetail') } }],
+  ['get', '/contacts/{id}', 'getContactById', { summary: 'One contact with counts and conversations', tag: 'privacy', auth: 'settings', ok: { schema: ref('PrivacyContactDetail') } }],
   ['get', '/contacts/{id}/export', 'exportContact', {
     summary: 'Everything held about the contact, as a zip', tag: 'privacy', auth: 'settings',
     description: '`contact.json` (the contact, conversations, messages, attachments’ metadata) and the media files under `media/`, streamed. Audited.',

@@ -1,6 +1,6 @@
 import { getDb } from '@/db/client';
 import { AppError } from '@/lib/errors';
-import { route } from '@/lib/http';
+import { route } from '@/lib/http/body';
 import { serveAttachment } from '@/lib/media/serve';
 import { isUuid } from '@/lib/ids';
 

@@ -1,6 +1,6 @@
 import { getDb } from '@/db/client';
-import { listSimulatorChannels } from '@/db/queries/simulator';
-import { route } from '@/lib/http';
+import { listSimulatorChannels } from '@/db/queries/channels';
+import { route } from '@/lib/http/body';
 import { requireSimulatorAccess } from '@/lib/simulator/access';
 import { toSimulatorChannelDto } from '@/lib/simulator/dto';
 

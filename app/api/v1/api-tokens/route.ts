@@ -1,6 +1,6 @@
 import { createApiToken, listApiTokens } from '@/lib/admin/api-tokens';
 import { requireActor } from '@/lib/auth/guard';
-import { parseJson, route } from '@/lib/http';
+import { parseJson, route } from '@/lib/http/body';
 import { createApiTokenSchema } from './schema';
 
 export const GET = route(async (req) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { name, uuid } from '@/lib/admin/validation';
+import { name, uuid } from '@/lib/http/validation';
 
 export const createApiTokenSchema = z.object({
   name: name(80),

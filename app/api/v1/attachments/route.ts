@@ -1,6 +1,6 @@
 import { getDb } from '@/db/client';
 import { requireActor } from '@/lib/auth/guard';
-import { route } from '@/lib/http';
+import { route } from '@/lib/http/body';
 import { readSingleFile, storeUpload } from '@/lib/media/upload';
 
 /** One file for an outbound message (multipart/form-data): 201 {id, contentType, size, filename, url}. */

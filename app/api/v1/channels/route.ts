@@ -1,6 +1,6 @@
 import { createChannel, listChannels } from '@/lib/admin/channels';
 import { requireActor } from '@/lib/auth/guard';
-import { parseJson, route } from '@/lib/http';
+import { parseJson, route } from '@/lib/http/body';
 import { createChannelSchema } from './schema';
 
 export const GET = route(async (req) => {

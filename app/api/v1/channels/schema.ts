@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountSid, authToken, countryCode, e164, languageCode, name, uuid } from '@/lib/admin/validation';
+import { accountSid, authToken, countryCode, e164, languageCode, name, uuid } from '@/lib/http/validation';
 
 const fields = {
   name: name(),

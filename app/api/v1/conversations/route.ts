@@ -1,6 +1,6 @@
 import { requireActor } from '@/lib/auth/guard';
-import { parseWith, route, searchParams } from '@/lib/http';
-import { listConversations } from '@/lib/routing/list';
+import { parseWith, route, searchParams } from '@/lib/http/body';
+import { listConversations } from '@/lib/conversations/list';
 import { listConversationsSchema } from './schema';
 
 /** GET ?status=&queueId=&assigneeId=&cursor=&limit= → {items, nextCursor}; agents see only theirs. */

@@ -1,5 +1,5 @@
 import { requireActor } from '@/lib/auth/guard';
-import { parseWith, route, searchParams } from '@/lib/http';
+import { parseWith, route, searchParams } from '@/lib/http/body';
 import { listErasureReceipts } from '@/lib/privacy/receipts';
 import { listErasuresSchema } from './schema';
 

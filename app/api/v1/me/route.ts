@@ -1,6 +1,6 @@
 import { requireActor } from '@/lib/auth/guard';
 import { getUserProfile } from '@/lib/users/profile';
-import { route } from '@/lib/http';
+import { route } from '@/lib/http/body';
 
 export const GET = route(async (req) => {
   const actor = await requireActor(req);

@@ -1,4 +1,4 @@
-import { route } from '@/lib/http';
+import { route } from '@/lib/http/body';
 import { buildOpenApi } from '../openapi';
 
 /** The OpenAPI 3.1 description of /api/v1: public, so integrators can fetch it before they have a token. */

@@ -1,6 +1,6 @@
 import { createQueue, listQueues } from '@/lib/admin/queues';
 import { requireActor } from '@/lib/auth/guard';
-import { parseJson, route } from '@/lib/http';
+import { parseJson, route } from '@/lib/http/body';
 import { createQueueSchema } from './schema';
 
 export const GET = route(async (req) => {

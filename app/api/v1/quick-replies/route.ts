@@ -1,6 +1,6 @@
 import { createQuickReply, listQuickReplies } from '@/lib/admin/quick-replies';
 import { requireActor } from '@/lib/auth/guard';
-import { parseJson, parseWith, route, searchParams } from '@/lib/http';
+import { parseJson, parseWith, route, searchParams } from '@/lib/http/body';
 import { createQuickReplySchema, listQuickRepliesSchema } from './schema';
 
 /** Agents read the quick replies of their queues (the workspace's "/" picker); admins all of them. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { languageCode, quickReplyText, shortcut, uuid } from '@/lib/admin/validation';
+import { languageCode, quickReplyText, shortcut, uuid } from '@/lib/http/validation';
 
 const fields = {
   shortcut,

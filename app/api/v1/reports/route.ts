@@ -1,6 +1,6 @@
 import { getDb } from '@/db/client';
 import { requireActor } from '@/lib/auth/guard';
-import { parseWith, route, searchParams } from '@/lib/http';
+import { parseWith, route, searchParams } from '@/lib/http/body';
 import { buildReport, reportQuerySchema, reportSectionCsv } from '@/lib/reports/report';
 
 /** JSON report; `format=csv&section=...` gives the numbers behind one chart. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { requireActor } from '@/lib/auth/guard';
-import { parseWith, route, searchParams } from '@/lib/http';
+import { parseWith, route, searchParams } from '@/lib/http/body';
 import { getLiveSummary } from '@/lib/supervision/summary';
 
 const querySchema = z.object({

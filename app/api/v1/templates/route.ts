@@ -1,6 +1,6 @@
 import { createTemplate, listTemplates } from '@/lib/admin/templates';
 import { requireActor } from '@/lib/auth/guard';
-import { parseJson, parseWith, route, searchParams } from '@/lib/http';
+import { parseJson, parseWith, route, searchParams } from '@/lib/http/body';
 import { createTemplateSchema, listTemplatesSchema } from './schema';
 
 /** Agents see approved templates only (what they may send); admins every status. */

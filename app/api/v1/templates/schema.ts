@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { contentSid, languageCode, name, uuid } from '@/lib/admin/validation';
+import { contentSid, languageCode, name, uuid } from '@/lib/http/validation';
 
 const statuses = ['approved', 'pending', 'rejected', 'paused', 'disabled', 'unsubmitted'] as const;
 

@@ -1,6 +1,6 @@
 import { createUser, listAdminUsers } from '@/lib/admin/users';
 import { requireActor } from '@/lib/auth/guard';
-import { parseJson, route } from '@/lib/http';
+import { parseJson, route } from '@/lib/http/body';
 import { createUserSchema } from './schema';
 
 export const GET = route(async (req) => {

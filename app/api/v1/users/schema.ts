@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { languageCode, name, password, uuid } from '@/lib/admin/validation';
+import { languageCode, name, password, uuid } from '@/lib/http/validation';
 
 const fields = {
   email: z.string().trim().pipe(z.email('must be an email address')),

@@ -1,6 +1,6 @@
 import { loginForApiToken } from '@/lib/auth/login';
 import { toUserDto } from '@/lib/users/dto';
-import { parseJson, route } from '@/lib/http';
+import { parseJson, route } from '@/lib/http/body';
 import { clientIpOf } from '@/lib/security/client-ip';
 import { tokenRequestSchema } from './schema';
 

@@ -1,6 +1,6 @@
-import { idParam, type IdContext } from '@/lib/admin/params';
+import { idParam, type IdContext } from '@/lib/http/params';
 import { requireActor } from '@/lib/auth/guard';
-import { route } from '@/lib/http';
+import { route } from '@/lib/http/body';
 import { getErasureReceipt } from '@/lib/privacy/receipts';
 
 export const GET = route<IdContext>(async (req, ctx) => {

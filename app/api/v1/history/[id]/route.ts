@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { requireActor } from '@/lib/auth/guard';
 import { getTranscript } from '@/lib/history/transcript';
-import { parseWith, route } from '@/lib/http';
+import { parseWith, route } from '@/lib/http/body';
 
 const paramsSchema = z.object({ id: z.uuid() });
 

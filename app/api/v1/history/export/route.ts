@@ -3,7 +3,7 @@ import { getDb } from '@/db/client';
 import { requireActor } from '@/lib/auth/guard';
 import { exportHistory } from '@/lib/history/export';
 import { parseHistoryQuery, toHistoryFilter } from '@/lib/history/filters';
-import { parseWith, route, searchParams } from '@/lib/http';
+import { parseWith, route, searchParams } from '@/lib/http/body';
 
 const formatSchema = z.object({ format: z.enum(['csv', 'json']).default('csv') });
 

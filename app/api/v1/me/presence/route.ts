@@ -1,5 +1,5 @@
 import { requireActor } from '@/lib/auth/guard';
-import { parseJson, route } from '@/lib/http';
+import { parseJson, route } from '@/lib/http/body';
 import { setPresence } from '@/lib/routing/presence';
 import { presenceSchema } from './schema';
 

@@ -1,6 +1,6 @@
 import { requireActor } from '@/lib/auth/guard';
-import { route } from '@/lib/http';
-import { listMyQueues } from '@/lib/routing/list';
+import { route } from '@/lib/http/body';
+import { listMyQueues } from '@/lib/conversations/list';
 
 /** The queues the caller is a member of, with routing rule and live counters. */
 export const GET = route(async (req) => {

@@ -1,6 +1,6 @@
 import { importTemplates } from '@/lib/admin/template-import';
 import { requireActor } from '@/lib/auth/guard';
-import { parseJson, route } from '@/lib/http';
+import { parseJson, route } from '@/lib/http/body';
 import { importTemplatesSchema } from '../schema';
 
 /** Imports the channel's Twilio Content API templates with their WhatsApp approval status. */

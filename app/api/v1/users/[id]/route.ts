@@ -1,7 +1,7 @@
 import { getAdminUser, updateUser } from '@/lib/admin/users';
-import { idParam, type IdContext } from '@/lib/admin/params';
+import { idParam, type IdContext } from '@/lib/http/params';
 import { requireActor } from '@/lib/auth/guard';
-import { parseJson, route } from '@/lib/http';
+import { parseJson, route } from '@/lib/http/body';
 import { updateUserSchema } from '../schema';
 
 export const GET = route<IdContext>(async (req, ctx) => {

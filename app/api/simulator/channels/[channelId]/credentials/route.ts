@@ -1,4 +1,4 @@
-import { route } from '@/lib/http';
+import { route } from '@/lib/http/body';
 import { channelAuthToken } from '@/lib/channels/twilio-client';
 import { getSimulatorChannel, requireSimulatorAccess } from '@/lib/simulator/access';
 import { webhookUrlFor } from '@/lib/simulator/customer';

@@ -1,6 +1,6 @@
 import { getDb } from '@/db/client';
 import { listSimulatorCustomers } from '@/db/queries/simulator';
-import { route } from '@/lib/http';
+import { route } from '@/lib/http/body';
 import { getSimulatorChannel, requireSimulatorAccess } from '@/lib/simulator/access';
 
 // GET — simulated phones that have talked on this channel, most recent first.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { getDb } from '@/db/client';
 import { setFailNextErrorCode } from '@/db/queries/simulator';
-import { parseJson, route } from '@/lib/http';
+import { parseJson, route } from '@/lib/http/body';
 import { getSimulatorChannel, requireSimulatorAccess } from '@/lib/simulator/access';
 
 const failureSchema = z.object({

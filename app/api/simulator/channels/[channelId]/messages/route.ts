@@ -1,7 +1,7 @@
 import { getDb } from '@/db/client';
 import { listSimulatorMessages } from '@/db/queries/simulator';
 import { AppError } from '@/lib/errors';
-import { parseJson, parseWith, route, searchParams } from '@/lib/http';
+import { parseJson, parseWith, route, searchParams } from '@/lib/http/body';
 import { toE164 } from '@/lib/phone';
 import { getSimulatorChannel, requireSimulatorAccess } from '@/lib/simulator/access';
 import { MAX_CUSTOMER_FILE_BYTES, sendCustomerMessage, type CustomerMessage } from '@/lib/simulator/customer';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseJson, route } from '@/lib/http';
+import { parseJson, route } from '@/lib/http/body';
 import { getSimulatorChannel, requireSimulatorAccess } from '@/lib/simulator/access';
 import { markSeenByCustomer } from '@/lib/simulator/delivery';
 

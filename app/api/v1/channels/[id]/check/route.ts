@@ -1,7 +1,7 @@
 import { checkChannelCredentials } from '@/lib/admin/channel-check';
-import { idParam, optionalJson, type IdContext } from '@/lib/admin/params';
+import { idParam, optionalJson, type IdContext } from '@/lib/http/params';
 import { requireActor } from '@/lib/auth/guard';
-import { parseWith, route } from '@/lib/http';
+import { parseWith, route } from '@/lib/http/body';
 import { checkCredentialsSchema } from '../../schema';
 
 /** "Check credentials": 200 `{ok, message}` either way; optional unsaved `{accountSid, authToken}`. */

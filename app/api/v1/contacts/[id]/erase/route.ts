@@ -1,7 +1,7 @@
 import { getDb } from '@/db/client';
-import { idParam, type IdContext } from '@/lib/admin/params';
+import { idParam, type IdContext } from '@/lib/http/params';
 import { requireActor } from '@/lib/auth/guard';
-import { parseJson, route } from '@/lib/http';
+import { parseJson, route } from '@/lib/http/body';
 import { eraseContact } from '@/lib/privacy/erase';
 import { eraseContactSchema } from '../../schema';
 

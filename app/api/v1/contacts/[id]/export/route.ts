@@ -1,7 +1,7 @@
 import { getDb } from '@/db/client';
-import { idParam, type IdContext } from '@/lib/admin/params';
+import { idParam, type IdContext } from '@/lib/http/params';
 import { requireActor } from '@/lib/auth/guard';
-import { route } from '@/lib/http';
+import { route } from '@/lib/http/body';
 import { exportContact } from '@/lib/privacy/export';
 
 /** The contact's data as a zip (contact.json + media/), streamed. Audited. */

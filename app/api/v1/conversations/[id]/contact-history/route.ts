@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requireActor } from '@/lib/auth/guard';
-import { parseWith, route } from '@/lib/http';
-import { contactHistory } from '@/lib/inbox/workspace';
+import { parseWith, route } from '@/lib/http/body';
+import { contactHistory } from '@/lib/conversations/workspace';
 
 const paramsSchema = z.object({ id: z.uuid() });
 

@@ -3,7 +3,7 @@ import { getDb } from '@/db/client';
 import { requireActor } from '@/lib/auth/guard';
 import { listMessages } from '@/lib/conversations/read';
 import { sendMessage } from '@/lib/conversations/send';
-import { parseJson, parseWith, route, searchParams } from '@/lib/http';
+import { parseJson, parseWith, route, searchParams } from '@/lib/http/body';
 import { sendMessageSchema, toSendInput } from './send-schema';
 
 const sendParamsSchema = z.object({ id: z.uuid() });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requireActor } from '@/lib/auth/guard';
-import { parseWith, route } from '@/lib/http';
-import { markRead } from '@/lib/inbox/workspace';
+import { parseWith, route } from '@/lib/http/body';
+import { markRead } from '@/lib/conversations/mark-read';
 
 const paramsSchema = z.object({ id: z.uuid() });
 

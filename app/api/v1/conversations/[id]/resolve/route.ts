@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requireActor } from '@/lib/auth/guard';
-import { parseWith, route } from '@/lib/http';
+import { parseWith, route } from '@/lib/http/body';
 import { resolveConversation } from '@/lib/routing/resolve';
 
 const paramsSchema = z.object({ id: z.uuid() });

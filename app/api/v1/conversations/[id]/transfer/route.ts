@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requireActor } from '@/lib/auth/guard';
-import { parseJson, parseWith, route } from '@/lib/http';
+import { parseJson, parseWith, route } from '@/lib/http/body';
 import { transferConversation } from '@/lib/routing/transfer';
 import { transferSchema } from './schema';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { requireActor } from '@/lib/auth/guard';
-import { parseWith, route } from '@/lib/http';
-import { listAgentsOfQueue } from '@/lib/routing/list';
+import { parseWith, route } from '@/lib/http/body';
+import { listAgentsOfQueue } from '@/lib/conversations/list';
 
 const paramsSchema = z.object({ id: z.uuid() });
 

@@ -1,7 +1,7 @@
-import { idParam, type IdContext } from '@/lib/admin/params';
+import { idParam, type IdContext } from '@/lib/http/params';
 import { requireActor } from '@/lib/auth/guard';
 import { listUserSessions, signOutEverywhere } from '@/lib/auth/sessions';
-import { route } from '@/lib/http';
+import { route } from '@/lib/http/body';
 
 /** The user's signed-in browsers (live sessions). */
 export const GET = route<IdContext>(async (req, ctx) => {

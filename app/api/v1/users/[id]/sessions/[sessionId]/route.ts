@@ -1,7 +1,7 @@
-import { idParam } from '@/lib/admin/params';
+import { idParam } from '@/lib/http/params';
 import { requireActor } from '@/lib/auth/guard';
 import { revokeUserSession } from '@/lib/auth/sessions';
-import { route } from '@/lib/http';
+import { route } from '@/lib/http/body';
 
 type Ctx = { params: Promise<{ id: string; sessionId: string }> };
 

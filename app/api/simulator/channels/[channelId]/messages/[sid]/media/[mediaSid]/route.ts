@@ -1,7 +1,7 @@
 import { getDb } from '@/db/client';
 import { getSimulatorMessageBySid } from '@/db/queries/simulator';
 import { AppError } from '@/lib/errors';
-import { route } from '@/lib/http';
+import { route } from '@/lib/http/body';
 import { getSimulatorChannel, requireSimulatorAccess } from '@/lib/simulator/access';
 import { mediaResponse } from '@/lib/simulator/media';
 

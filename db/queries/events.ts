@@ -1,6 +1,8 @@
 import { and, asc, gt, inArray, or, sql } from 'drizzle-orm';
-import { rowsOf, type Db } from '../client';
-import { conversations, events, type EventRow } from '../schema';
+import { type Db, rowsOf } from '../client';
+import { type EventRow, events } from '../schema';
+
+const toUuidArray = (ids: string[]) => sql`array[${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}]`;
 
 export type CatchUpScope = { userId: string; queueIds: string[]; conversationIds: string[] } | 'all';
 
@@ -47,26 +49,9 @@ export async function readEventsSince(
   );
 }
 
-const toUuidArray = (ids: string[]) => sql`array[${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}]`;
-
 export async function getLatestEventId(db: Db): Promise<number> {
   const [h] = await db.select({ max: sql<string | null>`max(${events.id})` }).from(events);
   return Number(h?.max ?? 0);
-}
-
-/** The access-deciding state of these conversations now (catch-up judges replayed events by it). */
-export async function listConversationFacts(db: Db, { ids }: { ids: string[] }) {
-  if (!ids.length) return [];
-  return db
-    .select({
-      id: conversations.id,
-      status: conversations.status,
-      assigneeId: conversations.assigneeId,
-      offeredToId: conversations.offeredToId,
-      queueId: conversations.queueId,
-    })
-    .from(conversations)
-    .where(inArray(conversations.id, ids));
 }
 
 /**
@@ -95,4 +80,33 @@ export async function deleteEventsUpTo(db: Db, { cutoff, batch }: { cutoff: numb
       returning ${events.id}`)
     .then((x) => rowsOf<{ id: string }>(x));
   return rows.length;
+}
+
+/**
+ * Outbox ids after `after`, in order, up to the first one younger than `settledMs` (the Redis
+ * relay's repair pass looks only at events whose relay should have arrived by now). Ids become
+ * visible in commit order (lib/events/bus.ts), so nothing at or below the last id returned can
+ * appear later.
+ */
+export async function listSettledEventIds(
+  db: Db,
+  { after, settledMs, limit }: { after: number; settledMs: number; limit: number },
+): Promise<number[]> {
+  const rows = await db
+    .select({ id: events.id, settled: sql<boolean>`${events.createdAt} < now() - make_interval(secs => ${settledMs / 1000})` })
+    .from(events)
+    .where(gt(events.id, after))
+    .orderBy(asc(events.id))
+    .limit(limit);
+  const out: number[] = [];
+  for (const r of rows) {
+    if (!r.settled) break;
+    out.push(Number(r.id));
+  }
+  return out;
+}
+
+export async function readEventsByIds(db: Db, { ids }: { ids: number[] }): Promise<EventRow[]> {
+  if (!ids.length) return [];
+  return db.select().from(events).where(inArray(events.id, ids)).orderBy(asc(events.id));
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError, errorResponse } from './errors';
+import { AppError, errorResponse } from '@/lib/errors';
 
 type Handler<C> = (req: Request, ctx: C) => Promise<Response> | Response;
 

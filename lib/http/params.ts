@@ -1,5 +1,5 @@
 import { AppError } from '@/lib/errors';
-import { readJsonBody } from '@/lib/http';
+import { readJsonBody } from '@/lib/http/body';
 import { isUuid } from '@/lib/ids';
 
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normaliseShortcut, unknownQuickReplyFields } from './quick-reply-fields';
+import { normaliseShortcut, unknownQuickReplyFields } from '@/lib/admin/quick-reply-fields';
 import { UUID_PATTERN } from '@/lib/ids';
 
 // Field rules shared by the admin routes' schemas (each route keeps its own schema.ts).

@@ -1,11 +1,12 @@
 import { getDb } from '@/db/client';
-import { getInboxExtras, listChannelSummaries, listContactConversations, listQueueNames, markConversationRead } from '@/db/queries/inbox';
-import { getConversationById } from '@/db/queries/conversations';
-import { getLatestEventId } from '@/db/queries/realtime-events';
+import { getInboxExtras, listContactConversations, getConversationById } from '@/db/queries/conversations';
+import { listChannelSummaries } from '@/db/queries/channels';
+import { listQueueNames } from '@/db/queries/queues';
+import { getLatestEventId } from '@/db/queries/events';
 import type { Actor } from '@/lib/auth/roles';
-import { assertCanSeeConversation } from '@/lib/conversations/access';
-import type { ConversationDto } from '@/lib/conversations/dto';
-import { listConversations, listMyQueues } from '@/lib/routing/list';
+import { assertCanSeeConversation } from './access';
+import type { ConversationDto } from './dto';
+import { listConversations, listMyQueues } from './list';
 import { getUserProfile } from '@/lib/users/profile';
 
 export type InboxConversation = ConversationDto & {
@@ -59,12 +60,6 @@ export async function loadWorkspace({ actor }: { actor: Actor }) {
     })),
     conversations: await withInboxExtras(actor, open.items),
   };
-}
-
-export async function markRead({ actor, conversationId }: { actor: Actor; conversationId: string }) {
-  const db = getDb();
-  await assertCanSeeConversation(db, actor, await getConversationById(db, { id: conversationId }));
-  await markConversationRead(db, { userId: actor.id, conversationId });
 }
 
 /** The contact's conversations (newest first), for "earlier conversations" beside a chat. */

@@ -1,14 +1,6 @@
 import { getDb } from '@/db/client';
-import { getQueueById } from '@/db/queries/queues';
-import {
-  getQueueCounts,
-  isQueueMember,
-  listConversationPage,
-  listMemberQueueIds,
-  listMemberQueues,
-  listQueueAgents,
-  type ConversationCursor,
-} from '@/db/queries/routing';
+import { getQueueById, getQueueCounts, isQueueMember, listMemberQueueIds, listMemberQueues, listQueueAgents } from '@/db/queries/queues';
+import { listConversationPage, type ConversationCursor } from '@/db/queries/conversations';
 import type { Conversation } from '@/db/schema';
 import type { Actor } from '@/lib/auth/roles';
 import { toConversationDto, type ConversationDto } from '@/lib/conversations/dto';

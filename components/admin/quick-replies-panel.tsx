@@ -3,7 +3,7 @@
 import { useDeferredValue, useState } from 'react';
 import type { QueueDto } from '@/lib/admin/queues';
 import type { QuickReplyDto } from '@/lib/admin/quick-replies';
-import { QUICK_REPLY_FIELDS, renderQuickReply } from '@/lib/admin/quick-reply-fields';
+import { fillQuickReply, QUICK_REPLY_FIELDS } from '@/lib/templates/placeholders';
 import { EmptyState } from '@/components/ui/app-shell';
 import { Badge, Button, Field, Notice, inputClass } from '@/components/ui/form';
 import { Modal } from '@/components/ui/modal';
@@ -147,7 +147,7 @@ function QuickReplyForm({ reply, queues, agentName, onDone }: { reply: QuickRepl
       <div>
         <div className="text-sm font-medium text-slate-700">Preview</div>
         <div className="mt-1 max-w-md rounded-lg rounded-tr-none bg-emerald-50 px-3 py-2 text-sm break-words whitespace-pre-line text-slate-800" data-testid="quick-reply-preview">
-          {text ? renderQuickReply(text, { 'contact.name': 'María García', 'contact.phone': '+34600123456', 'agent.name': agentName }) : <span className="text-slate-400">The text, as a customer called María García would see it.</span>}
+          {text ? fillQuickReply(text, { 'contact.name': 'María García', 'contact.phone': '+34600123456', 'agent.name': agentName }) : <span className="text-slate-400">The text, as a customer called María García would see it.</span>}
         </div>
       </div>
       <fieldset>

@@ -7,6 +7,7 @@ import type { ImportResult } from '@/lib/admin/template-import';
 import { EmptyState } from '@/components/ui/app-shell';
 import { Badge, Button, Field, Notice, inputClass } from '@/components/ui/form';
 import { Modal } from '@/components/ui/modal';
+import { formatPlaceholders, templateVariables } from '@/lib/templates/placeholders';
 import { api, ApiError, LANGUAGE_NAMES, useList, useSubmit } from './api';
 
 const STATUS_TONE = { approved: 'green', pending: 'amber', rejected: 'red', paused: 'amber', disabled: 'slate', unsubmitted: 'slate' } as const;
@@ -148,7 +149,7 @@ function TemplateForm({ template, channels, onDone }: { template: TemplateDto | 
     channelId: template?.channelId ?? '',
   });
   const { busy, running, error, errors, run } = useSubmit(onDone);
-  const placeholders = [...new Set([...v.body.matchAll(/\{\{\s*(\d+)\s*\}\}/g)].map((m) => m[1]!))];
+  const placeholders = templateVariables(v.body);
 
   function save(e: React.FormEvent) {
     e.preventDefault();
@@ -203,7 +204,7 @@ function TemplateForm({ template, channels, onDone }: { template: TemplateDto | 
           </select>
         </Field>
       </div>
-      <Field id="tpl-body" label="Body" error={errors.body} hint={placeholders.length ? `Variables: ${placeholders.map((p) => `{{${p}}}`).join(', ')}` : 'Use {{1}}, {{2}}… where the agent fills in values.'}>
+      <Field id="tpl-body" label="Body" error={errors.body} hint={placeholders.length ? `Variables: ${formatPlaceholders(placeholders)}` : 'Use {{1}}, {{2}}… where the agent fills in values.'}>
         <textarea id="tpl-body" rows={4} className={inputClass} value={v.body} onChange={(e) => setV({ ...v, body: e.target.value })} aria-invalid={!!errors.body} />
       </Field>
       <div className="flex items-center gap-2 border-t border-slate-200 pt-4">

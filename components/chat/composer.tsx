@@ -1,35 +1,18 @@
 'use client';
 
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { whyNotSendable } from '@/lib/media/whatsapp-types';
+import { fillQuickReply } from '@/lib/templates/placeholders';
 import { formatBytes } from './attachment-view';
-import { FormattedText } from './formatted-text';
+import { QuickReplyMenu, quickReplyValues, useQuickReplies, type QuickReply } from './composer-quick-replies';
+import { TemplatePicker, templateDraftError, type ComposerTemplate as Template } from './composer-template-picker';
 import { PaperclipIcon, XIcon } from '@/components/ui/icons';
 import { api, formatDuration, type InboxConversation } from '@/components/inbox/types';
-
-type QuickReply = { id: string; shortcut: string; language: string; text: string };
-type Template = { id: string; name: string; language: string; body: string; category: string | null; status: string };
 
 export type OutgoingDraft =
   | { kind: 'text'; text: string }
   | { kind: 'media'; file: File; text?: string }
   | { kind: 'template'; template: Template; variables: Record<string, string> };
-
-const PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g;
-
-export function fillQuickReply(text: string, fields: { contactName: string; agentName: string }): string {
-  return text.replace(/\{\{\s*(contact\.name|agent\.name)\s*\}\}/g, (_, k: string) =>
-    k === 'contact.name' ? fields.contactName : fields.agentName,
-  );
-}
-
-function templateVariables(body: string): string[] {
-  return [...new Set([...body.matchAll(PLACEHOLDER)].map((m) => m[1]!))];
-}
-
-function renderTemplate(body: string, vars: Record<string, string>): string {
-  return body.replace(PLACEHOLDER, (whole, name: string) => (vars[name] ? vars[name] : whole));
-}
 
 export function Composer({
   conversation,
@@ -49,7 +32,6 @@ export function Composer({
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
-  const [quickReplies, setQuickReplies] = useState<QuickReply[] | null>(null);
   const [qrIndex, setQrIndex] = useState(0);
   const [templates, setTemplates] = useState<Template[] | null>(null);
   const [templateError, setTemplateError] = useState<string | null>(null);
@@ -75,27 +57,9 @@ export function Composer({
 
   // "/" at the start opens the quick replies of the conversation's language (contact → channel).
   const qrQuery = text.startsWith('/') && !text.includes('\n') ? text.slice(1).toLowerCase() : null;
-  useEffect(() => {
-    if (qrQuery === null || quickReplies !== null) return;
-    const load = async () => {
-      const q = new URLSearchParams({ language: conversation.language, queueId: conversation.queueId });
-      let items = (await api<{ items: QuickReply[] }>(`/api/v1/quick-replies?${q}`)).items;
-      if (!items.length && conversation.language !== 'en') {
-        items = (await api<{ items: QuickReply[] }>(`/api/v1/quick-replies?language=en&queueId=${conversation.queueId}`)).items;
-      }
-      setQuickReplies(items);
-    };
-    load().catch(() => setQuickReplies([]));
-  }, [qrQuery, quickReplies, conversation.language, conversation.queueId]);
+  const { loaded: qrLoaded, matches: qrMatches } = useQuickReplies(conversation, qrQuery);
 
-  const qrMatches = useMemo(() => {
-    if (qrQuery === null || !quickReplies) return [];
-    return quickReplies
-      .filter((r) => r.shortcut.toLowerCase().includes(qrQuery) || r.text.toLowerCase().includes(qrQuery))
-      .slice(0, 8);
-  }, [qrQuery, quickReplies]);
-
-  const fields = { contactName: conversation.contact.name ?? '', agentName };
+  const fields = quickReplyValues(conversation, agentName);
   const pickQuickReply = (r: QuickReply) => {
     setText(fillQuickReply(r.text, fields));
     setQrIndex(0);
@@ -132,9 +96,9 @@ export function Composer({
   const send = async () => {
     let draft: OutgoingDraft | null = null;
     if (template) {
-      const missing = templateVariables(template.body).filter((v) => !vars[v]?.trim());
-      if (missing.length) {
-        setTemplateError(`Fill in ${missing.map((m) => `{{${m}}}`).join(', ')}.`);
+      const error = templateDraftError(template, vars);
+      if (error) {
+        setTemplateError(error);
         return;
       }
       draft = { kind: 'template', template, variables: vars };
@@ -181,55 +145,18 @@ export function Composer({
   }
 
   const templatePicker = (
-    <div className="space-y-2" data-testid="template-picker">
-      {templateError && <p className="text-xs text-rose-600">{templateError}</p>}
-      {templates === null ? (
-        <p className="text-xs text-slate-500">Loading templates…</p>
-      ) : templates.length === 0 ? (
-        <p className="text-xs text-slate-500">No approved templates for this channel. An admin can add them under Settings → Templates.</p>
-      ) : (
-        <div className="flex flex-wrap gap-1.5">
-          {templates.map((t) => (
-            <button
-              key={t.id}
-              type="button"
-              onClick={() => {
-                setTemplate(t);
-                setVars({});
-                setTemplateError(null);
-              }}
-              className={`rounded-full border px-2.5 py-1 text-xs ${template?.id === t.id ? 'border-brand-600 bg-brand-50 text-brand-800' : 'border-slate-300 hover:bg-slate-50'}`}
-              data-testid="template-option"
-            >
-              {t.name} <span className="text-slate-400">· {t.language}</span>
-            </button>
-          ))}
-        </div>
-      )}
-      {template && (
-        <div className="grid gap-3 md:grid-cols-2">
-          <div className="space-y-1.5">
-            {templateVariables(template.body).map((v) => (
-              <label key={v} className="flex items-center gap-2 text-xs">
-                <span className="w-14 shrink-0 font-mono text-slate-500">{`{{${v}}}`}</span>
-                <input
-                  value={vars[v] ?? ''}
-                  onChange={(e) => setVars((x) => ({ ...x, [v]: e.target.value }))}
-                  className="flex-1 rounded border border-slate-300 px-2 py-1 text-sm"
-                  aria-label={`Template variable ${v}`}
-                  data-testid={`template-var-${v}`}
-                />
-              </label>
-            ))}
-            {templateVariables(template.body).length === 0 && <p className="text-xs text-slate-500">This template has no variables.</p>}
-          </div>
-          <div className="rounded-md bg-emerald-50 p-2 text-sm" data-testid="template-preview">
-            <div className="mb-1 text-[10px] font-semibold uppercase text-emerald-700">Preview</div>
-            <FormattedText text={renderTemplate(template.body, vars)} />
-          </div>
-        </div>
-      )}
-    </div>
+    <TemplatePicker
+      templates={templates}
+      template={template}
+      vars={vars}
+      error={templateError}
+      onPick={(t) => {
+        setTemplate(t);
+        setVars({});
+        setTemplateError(null);
+      }}
+      onVarsChange={setVars}
+    />
   );
 
   return (
@@ -266,33 +193,15 @@ export function Composer({
       )}
 
       {qrQuery !== null && windowOpen && !showTemplates && (
-        <div className="absolute bottom-full left-4 right-4 mb-1 max-h-64 overflow-y-auto rounded-lg border border-slate-200 bg-white shadow-lg" data-testid="quick-replies">
-          {quickReplies === null ? (
-            <p className="p-3 text-xs text-slate-500">Loading quick replies…</p>
-          ) : qrMatches.length === 0 ? (
-            <p className="p-3 text-xs text-slate-500">No quick reply matches “/{qrQuery}” in {conversation.language}.</p>
-          ) : (
-            <ul role="listbox" aria-label="Quick replies">
-              {qrMatches.map((r, i) => (
-                <li
-                  key={r.id}
-                  role="option"
-                  aria-selected={i === qrIndex}
-                  onMouseDown={(e) => {
-                    e.preventDefault();
-                    pickQuickReply(r);
-                  }}
-                  className={`cursor-pointer px-3 py-2 text-sm ${i === qrIndex ? 'bg-brand-50' : 'hover:bg-slate-50'}`}
-                  data-testid="quick-reply-option"
-                >
-                  <span className="font-mono text-xs text-brand-700">/{r.shortcut}</span>{' '}
-                  <span className="text-[10px] uppercase text-slate-400">{r.language}</span>
-                  <div className="truncate text-xs text-slate-600">{fillQuickReply(r.text, fields)}</div>
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
+        <QuickReplyMenu
+          query={qrQuery}
+          language={conversation.language}
+          loaded={qrLoaded}
+          matches={qrMatches}
+          index={qrIndex}
+          values={fields}
+          onPick={pickQuickReply}
+        />
       )}
 
       {!windowOpen || showTemplates ? (

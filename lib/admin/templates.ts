@@ -71,11 +71,6 @@ const duplicateSid = () =>
     details: { fields: [{ path: 'contentSid', message: 'is already registered' }] },
   });
 
-/** {{1}}, {{2}} ... a body uses, in order. */
-export function templatePlaceholders(body: string): string[] {
-  return [...new Set([...body.matchAll(/\{\{\s*(\d+)\s*\}\}/g)].map((m) => m[1]!))].sort((a, b) => Number(a) - Number(b));
-}
-
 async function assertChannel(db: Db, channelId: string | null | undefined) {
   if (channelId && !(await getChannelById(db, { id: channelId }))) {
     throw new AppError('validation_failed:channelId: no such channel.', { details: { fields: [{ path: 'channelId', message: 'no such channel' }] } });

@@ -14,6 +14,7 @@ import {
 import { getTemplateById } from '@/db/queries/templates';
 import type { Actor } from '@/lib/auth/roles';
 import { AppError } from '@/lib/errors';
+import { checkTemplateValues, fillTemplate, formatPlaceholders, templateVariables } from '@/lib/templates/placeholders';
 import { publishEvents, recordEvents } from '@/lib/events/bus';
 import type { DomainEvent, PublishedEvent } from '@/lib/events/types';
 import { assertCanSeeConversation } from './access';
@@ -159,7 +160,7 @@ async function outboundValues(db: Db, actor: Actor, conversation: Conversation, 
       throw new AppError(`unprocessable:Only WhatsApp-approved templates can be sent (this one is ${template.status}).`);
     }
     const variables = checkTemplateVariables(template, input.variables ?? {});
-    return { kind: 'template', body: renderTemplate(template.body, variables), templateId: template.id, templateVariables: variables };
+    return { kind: 'template', body: fillTemplate(template.body, variables), templateId: template.id, templateVariables: variables };
   }
   // Free text and media only inside the 24-hour window: refused here, before anything is stored or sent.
   assertWindowOpen(conversation);
@@ -173,26 +174,18 @@ async function outboundValues(db: Db, actor: Actor, conversation: Conversation, 
   return { kind: 'text', body: input.text };
 }
 
-const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
-
 /**
  * Every placeholder of the body ({{1}}, {{2}}, ...) needs a value. Variables the Content API lists
  * outside the body (a media URL, a button) may be given too; Twilio uses their defaults otherwise.
  */
 function checkTemplateVariables(template: Template, given: Record<string, string>): Record<string, string> {
-  const inBody = new Set([...template.body.matchAll(PLACEHOLDER)].map((m) => m[1]!));
-  const known = new Set([...inBody, ...Object.keys(template.variables ?? {})]);
-  const missing = [...inBody].filter((n) => !given[n]?.trim());
+  const { missing, unknown } = checkTemplateValues(template.body, given, Object.keys(template.variables ?? {}));
   if (missing.length) {
-    throw new AppError(`validation_failed:Fill in the template variable${missing.length > 1 ? 's' : ''} ${missing.map((n) => `{{${n}}}`).join(', ')}.`);
+    throw new AppError(`validation_failed:Fill in the template variable${missing.length > 1 ? 's' : ''} ${formatPlaceholders(missing)}.`);
   }
-  const unknown = Object.keys(given).filter((k) => !known.has(k));
-  if (unknown.length) throw new AppError(`validation_failed:This template has no variable ${unknown.map((n) => `{{${n}}}`).join(', ')}.`);
+  if (unknown.length) throw new AppError(`validation_failed:This template has no variable ${formatPlaceholders(unknown)}.`);
+  const inBody = new Set(templateVariables(template.body));
   return Object.fromEntries(Object.entries(given).filter(([k, v]) => inBody.has(k) || v.trim()));
-}
-
-export function renderTemplate(body: string, variables: Record<string, string>): string {
-  return body.replace(PLACEHOLDER, (whole, name: string) => variables[name] ?? whole);
 }
 
 async function messageDto(db: Db, message: Message, authorName?: string): Promise<MessageDto> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normaliseShortcut, unknownQuickReplyFields } from '@/lib/admin/quick-reply-fields';
+import { unknownQuickReplyFields } from '@/lib/templates/placeholders';
 import { UUID_PATTERN } from '@/lib/ids';
 
 // Field rules shared by the admin routes' schemas (each route keeps its own schema.ts).
@@ -34,6 +34,11 @@ export const uuid = (what: string) => z.string().regex(UUID_PATTERN, `must be a 
 export const name = (max = 100) => z.string().trim().min(1, 'is required').max(max, `must be at most ${max} characters`);
 
 export const password = z.string().min(8, 'must be at least 8 characters').max(200, 'is too long');
+
+/** `/Greet` or `greet` → `greet`. */
+export function normaliseShortcut(s: string): string {
+  return s.trim().replace(/^\/+/, '').toLowerCase();
+}
 
 export const shortcut = z
   .string()

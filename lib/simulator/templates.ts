@@ -1,5 +1,6 @@
 import type { Db } from '@/db/client';
 import { getTemplateByContentSid } from '@/db/queries/templates';
+import { fillTemplate } from '@/lib/templates/placeholders';
 
 /** The text a customer sees for a ContentSid: the template's body with {{1}}… filled in. Null: unknown sid. */
 export async function renderTemplate(
@@ -9,8 +10,4 @@ export async function renderTemplate(
   const template = await getTemplateByContentSid(db, { contentSid });
   if (!template) return null;
   return fillTemplate(template.body, { ...template.variables, ...variables });
-}
-
-export function fillTemplate(body: string, variables: Record<string, string>): string {
-  return body.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (whole, key: string) => variables[key] ?? whole);
 }

@@ -97,6 +97,9 @@ test('"/" offers the Spanish quick replies on a Spanish chat, with the fields fi
   await admin.request.post('/api/v1/quick-replies', {
     data: { shortcut: `hello${Date.now() % 10000}`, language: 'en', text: 'Hello {{contact.name}}!' },
   });
+  const callShortcut = `llamar${run}`;
+  const call = await admin.request.post('/api/v1/quick-replies', { data: { shortcut: callShortcut, language: 'es', text: 'Le llamamos al {{contact.phone}}.' } });
+  expect(call.status(), await call.text()).toBe(201);
 
   const page = await loginAs('agente');
   const inbox = new InboxPage(page);
@@ -122,7 +125,8 @@ test('"/" offers the Spanish quick replies on a Spanish chat, with the fields fi
     await tx`select id from users where email = 'agente@parley.test' for update`;
     await new Promise((r) => setTimeout(r, 1000));
   });
-  await sim.send(channel.id, { from: randomCustomer('+3461'), profileName: names.mercedes, text: 'Hola, ¿tienen envío a Madrid?' });
+  const customer = randomCustomer('+3461');
+  await sim.send(channel.id, { from: customer, profileName: names.mercedes, text: 'Hola, ¿tienen envío a Madrid?' });
   await held;
   await db?.end();
 
@@ -158,6 +162,16 @@ test('"/" offers the Spanish quick replies on a Spanish chat, with the fields fi
   await expect(inbox.input()).toHaveValue(`Hola ${names.mercedes}, soy Lucía Agente. ¿En qué puedo ayudarte?`);
   await inbox.input().press('Enter');
   await expect(inbox.outbound('¿En qué puedo ayudarte?')).toBeVisible();
+
+  // {{contact.phone}}: what the box shows is what the customer's phone gets.
+  await inbox.input().fill(`/${callShortcut}`);
+  await expect(options).toHaveCount(1);
+  await inbox.input().press('Enter');
+  await expect(inbox.input()).toHaveValue(`Le llamamos al ${customer}.`);
+  await page.screenshot({ path: `${shots}/agent-quick-reply-phone.png` });
+  await inbox.input().press('Enter');
+  await expect(inbox.outbound(`Le llamamos al ${customer}.`)).toBeVisible();
+  await expect.poll(async () => (await sim.inbox(channel.id, customer)).map((m) => m.body)).toContain(`Le llamamos al ${customer}.`);
   await inbox.resolveAllMine();
 });
 

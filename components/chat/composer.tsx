@@ -5,7 +5,9 @@ import { whyNotSendable } from '@/lib/media/whatsapp-types';
 import { formatBytes } from './attachment-view';
 import { FormattedText } from './formatted-text';
 import { PaperclipIcon, XIcon } from '@/components/ui/icons';
-import { api, formatDuration, type InboxConversation } from '@/components/inbox/types';
+import { api } from '@/components/api/client';
+import { formatDuration } from '@/components/inbox/format';
+import type { InboxConversation } from '@/components/inbox/types';
 
 type QuickReply = { id: string; shortcut: string; language: string; text: string };
 type Template = { id: string; name: string; language: string; body: string; category: string | null; status: string };

@@ -13,7 +13,8 @@ import { PresenceSwitch } from './presence-switch';
 import { BellIcon, BellOffIcon } from '@/components/ui/icons';
 import { Modal } from '@/components/ui/modal';
 import { TranscriptView } from '@/components/history/transcript-view';
-import { api, ApiError, type InboxConversation, type WorkspaceData, type WorkspaceQueue } from './types';
+import { api, ApiError } from '@/components/api/client';
+import type { InboxConversation, WorkspaceData, WorkspaceQueue } from './types';
 
 type Thread = { items: UiMessage[]; nextCursor: string | null; loading: boolean; loaded: boolean };
 type Presence = 'available' | 'away' | 'offline';

@@ -7,9 +7,7 @@ import { ContactPanel } from '@/components/chat/contact-panel';
 import { Transcript } from '@/components/chat/transcript';
 import { useRealtime } from '@/components/realtime/use-realtime';
 import { ConversationList, OfferNote, offerExpiry } from './conversation-list';
-import { isMuted, setMuted } from './notify';
-import { PresenceSwitch } from './presence-switch';
-import { BellIcon, BellOffIcon } from '@/components/ui/icons';
+import { InboxSidebarHeader } from './inbox-sidebar-header';
 import { Modal } from '@/components/ui/modal';
 import { TranscriptView } from '@/components/history/transcript-view';
 import { useConversationList, type Presence } from './use-conversation-list';
@@ -28,8 +26,6 @@ export function AgentWorkspace() {
   /** An earlier conversation of the open chat's customer, read in a dialog. */
   const [earlierId, setEarlierId] = useState<string | null>(null);
   const [toast, setToast] = useState<{ text: string; tone: 'info' | 'error' } | null>(null);
-  const [muted, setMutedState] = useState(false);
-  const [permission, setPermission] = useState<NotificationPermission | 'unsupported'>('default');
   const selectedRef = useRef<string | null>(null);
 
   useEffect(() => {
@@ -58,8 +54,6 @@ export function AgentWorkspace() {
 
   useEffect(() => {
     void load();
-    setMutedState(isMuted());
-    setPermission(typeof Notification === 'undefined' ? 'unsupported' : Notification.permission);
     const initial = new URLSearchParams(window.location.search).get('c');
     if (initial) setSelectedId(initial);
     const t = window.setInterval(() => setNow(Date.now()), 15_000);
@@ -149,61 +143,7 @@ export function AgentWorkspace() {
   return (
     <div className="flex min-h-0 flex-1" data-testid="agent-workspace" data-realtime={status}>
       <div className="flex w-80 shrink-0 flex-col border-r border-slate-200 bg-white">
-        <div className="space-y-2 border-b border-slate-200 p-3">
-          <div className="flex items-center justify-between">
-            <PresenceSwitch presence={presence} onChange={setPresence} />
-            <span
-              className={`text-[11px] ${status === 'live' ? 'text-emerald-700' : 'text-amber-600'}`}
-              data-testid="realtime-status"
-              title="Live updates"
-            >
-              ● {status === 'live' ? 'Live' : status === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
-            </span>
-          </div>
-          {presence !== 'available' && isAgent && (
-            <p className="rounded-md bg-amber-50 px-2 py-1 text-[11px] text-amber-800" data-testid="presence-hint">
-              {presence === 'away' ? 'You are away: you keep your chats but get no new ones.' : 'You are offline: set yourself Available to receive chats.'}
-            </p>
-          )}
-          <div className="flex flex-wrap items-center gap-1.5 text-[11px] text-slate-500">
-            {queues.map((q) => (
-              <span
-                key={q.id}
-                data-testid="queue-chip"
-                className="flex max-w-[14rem] whitespace-nowrap rounded bg-slate-100 px-1.5 py-0.5"
-                title={`${q.name}: ${q.routingRule === 'offer_all' ? 'offered to all' : 'assigned to the least busy'}`}
-              >
-                {/* A long queue name is shortened; the count always shows. */}
-                <span className="truncate">{q.name}</span>
-                <span>: {q.waiting} waiting</span>
-              </span>
-            ))}
-            <span className="ml-auto flex gap-1">
-              <button
-                type="button"
-                onClick={() => {
-                  setMuted(!muted);
-                  setMutedState(!muted);
-                }}
-                title={muted ? 'Sound and notifications are off' : 'Sound and notifications are on'}
-                aria-label={muted ? 'Unmute notifications' : 'Mute notifications'}
-                className="rounded p-0.5 text-slate-600 hover:bg-slate-100"
-                data-testid="mute"
-              >
-                {muted ? <BellOffIcon className="h-3.5 w-3.5" /> : <BellIcon className="h-3.5 w-3.5" />}
-              </button>
-              {permission === 'default' && (
-                <button
-                  type="button"
-                  onClick={() => void Notification.requestPermission().then(setPermission)}
-                  className="rounded px-1 text-brand-700 hover:bg-slate-100"
-                >
-                  Enable desktop alerts
-                </button>
-              )}
-            </span>
-          </div>
-        </div>
+        <InboxSidebarHeader presence={presence} onPresenceChange={setPresence} status={status} isAgent={isAgent} queues={queues} />
         <ConversationList
           meId={meId}
           conversations={list}

@@ -5,7 +5,8 @@ import type { ApiTokenDto } from '@/lib/admin/api-tokens';
 import { EmptyState } from '@/components/ui/app-shell';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Badge, Button, Field, Notice, inputClass } from '@/components/ui/form';
-import { api, ApiError, useList, useSubmit } from './api';
+import { api, ApiError } from '@/components/api/client';
+import { useList, useSubmit } from './use-settings';
 
 const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
 

@@ -6,7 +6,8 @@ import type { CredentialCheck } from '@/lib/admin/channel-check';
 import type { QueueDto } from '@/lib/admin/queues';
 import { CopyButton } from '@/components/ui/copy-button';
 import { Button, Field, Notice, inputClass } from '@/components/ui/form';
-import { api, ApiError, LANGUAGE_NAMES } from './api';
+import { api, ApiError } from '@/components/api/client';
+import { LANGUAGE_NAMES } from './languages';
 
 type Values = {
   name: string;

@@ -6,7 +6,8 @@ import type { QueueDto } from '@/lib/admin/queues';
 import { EmptyState } from '@/components/ui/app-shell';
 import { Badge, Button, Notice } from '@/components/ui/form';
 import { Modal } from '@/components/ui/modal';
-import { languageName, useList } from './api';
+import { useList } from './use-settings';
+import { languageName } from './languages';
 import { ChannelForm } from './channel-form';
 
 export function ChannelsPanel({

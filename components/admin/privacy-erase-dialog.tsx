@@ -5,7 +5,8 @@ import type { PrivacyContactDetailDto } from '@/lib/privacy/contacts';
 import type { ErasureReceipt } from '@/lib/privacy/receipts';
 import { Modal } from '@/components/ui/modal';
 import { Button, Field, Notice, inputClass } from '@/components/ui/form';
-import { api, useSubmit } from './api';
+import { api } from '@/components/api/client';
+import { useSubmit } from './use-settings';
 
 const digits = (s: string) => s.replace(/\D/g, '');
 const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;

@@ -5,7 +5,8 @@ import type { ChannelDto } from '@/lib/admin/channels';
 import type { PrivacyContactDetailDto, PrivacyContactDto } from '@/lib/privacy/contacts';
 import type { ErasureReceipt } from '@/lib/privacy/receipts';
 import { Badge, Button, Field, Notice, inputClass } from '@/components/ui/form';
-import { api, ApiError, useList } from './api';
+import { api, ApiError } from '@/components/api/client';
+import { useList } from './use-settings';
 import { PrivacyEraseDialog } from './privacy-erase-dialog';
 import { PrivacyReceipts, countsText } from './privacy-receipts';
 

@@ -6,7 +6,8 @@ import type { AdminUserDto } from '@/lib/admin/users';
 import { EmptyState } from '@/components/ui/app-shell';
 import { Badge, Button, Field, Notice, inputClass } from '@/components/ui/form';
 import { Modal } from '@/components/ui/modal';
-import { api, useList, useSubmit } from './api';
+import { api } from '@/components/api/client';
+import { useList, useSubmit } from './use-settings';
 
 const RULES = { offer_all: 'Offer to all', least_busy: 'Assign to least busy' } as const;
 

@@ -7,7 +7,9 @@ import { fillQuickReply, QUICK_REPLY_FIELDS } from '@/lib/templates/placeholders
 import { EmptyState } from '@/components/ui/app-shell';
 import { Badge, Button, Field, Notice, inputClass } from '@/components/ui/form';
 import { Modal } from '@/components/ui/modal';
-import { api, LANGUAGE_NAMES, languageName, useList, useSubmit } from './api';
+import { api } from '@/components/api/client';
+import { useList, useSubmit } from './use-settings';
+import { LANGUAGE_NAMES, languageName } from './languages';
 
 export function QuickRepliesPanel({ agentName }: { agentName: string }) {
   const [q, setQ] = useState('');

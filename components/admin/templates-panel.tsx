@@ -8,7 +8,9 @@ import { EmptyState } from '@/components/ui/app-shell';
 import { Badge, Button, Field, Notice, inputClass } from '@/components/ui/form';
 import { Modal } from '@/components/ui/modal';
 import { formatPlaceholders, templateVariables } from '@/lib/templates/placeholders';
-import { api, ApiError, LANGUAGE_NAMES, useList, useSubmit } from './api';
+import { api, ApiError } from '@/components/api/client';
+import { useList, useSubmit } from './use-settings';
+import { LANGUAGE_NAMES } from './languages';
 
 const STATUS_TONE = { approved: 'green', pending: 'amber', rejected: 'red', paused: 'amber', disabled: 'slate', unsubmitted: 'slate' } as const;
 const STATUSES = Object.keys(STATUS_TONE) as TemplateDto['status'][];

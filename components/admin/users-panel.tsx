@@ -6,7 +6,9 @@ import type { AdminUserDto } from '@/lib/admin/users';
 import type { SessionDto } from '@/lib/auth/sessions';
 import { Badge, Button, Field, Notice, inputClass } from '@/components/ui/form';
 import { Modal } from '@/components/ui/modal';
-import { api, ApiError, LANGUAGE_NAMES, useList, useSubmit } from './api';
+import { api, ApiError } from '@/components/api/client';
+import { useList, useSubmit } from './use-settings';
+import { LANGUAGE_NAMES } from './languages';
 
 export function UsersPanel({ currentUserId }: { currentUserId: string }) {
   const users = useList<AdminUserDto>('/api/v1/users');

@@ -2,6 +2,7 @@
 
 import { signIn } from 'next-auth/react';
 import { useEffect, useState } from 'react';
+import { api, type ApiError } from '@/components/api/client';
 
 const RATE_LIMITED = 'rate_limited:';
 
@@ -30,7 +31,8 @@ export function LoginForm({ next, demo }: { next: string | null; demo: { email: 
         else setError(res?.error === 'CredentialsSignin' ? 'Wrong email or password.' : 'Could not sign in. Try again in a moment.');
         return;
       }
-      const me = await fetch('/api/v1/me').then((r) => (r.ok ? r.json() : null));
+      // Where to go next; an error answer just means the default home, an unreachable server is reported.
+      const me = await api<{ home?: string }>('/api/v1/me').catch((err: ApiError) => (err.status ? null : Promise.reject(err)));
       window.location.assign(safeNext(next) ?? me?.home ?? '/');
     } catch {
       setError('Parley is not reachable. Check your connection and try again.');

@@ -1,7 +1,8 @@
 'use client';
 
 import { useEffect, useMemo, useState } from 'react';
-import { api, type InboxConversation } from '@/components/inbox/types';
+import { api } from '@/components/api/client';
+import type { InboxConversation } from '@/components/inbox/types';
 import { fillQuickReply, type QuickReplyValues } from '@/lib/templates/placeholders';
 
 export type QuickReply = { id: string; shortcut: string; language: string; text: string };

@@ -7,7 +7,9 @@ import { formatBytes } from './attachment-view';
 import { QuickReplyMenu, quickReplyValues, useQuickReplies, type QuickReply } from './composer-quick-replies';
 import { TemplatePicker, templateDraftError, type ComposerTemplate as Template } from './composer-template-picker';
 import { PaperclipIcon, XIcon } from '@/components/ui/icons';
-import { api, formatDuration, type InboxConversation } from '@/components/inbox/types';
+import { api } from '@/components/api/client';
+import { formatDuration } from '@/components/inbox/format';
+import type { InboxConversation } from '@/components/inbox/types';
 
 export type OutgoingDraft =
   | { kind: 'text'; text: string }

@@ -1,7 +1,8 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { api, type InboxConversation, type WorkspaceChannel } from '@/components/inbox/types';
+import { api } from '@/components/api/client';
+import type { InboxConversation, WorkspaceChannel } from '@/components/inbox/types';
 
 type Agent = { id: string; name: string; presence: string; load: number; maxChats: number; languages: string[] };
 type Earlier = { id: string; status: string; createdAt: string; closedAt: string | null; queueName: string; assigneeName: string | null; messageCount: number };

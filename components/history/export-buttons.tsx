@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { apiError } from './format';
+import { apiFetch } from '@/components/api/client';
 
 /**
  * Downloads the current filter as CSV or JSON. The server streams it; we count rows as they
@@ -15,9 +15,15 @@ export function ExportButtons({ params }: { params: URLSearchParams }) {
     setError(null);
     const p = new URLSearchParams(params);
     p.set('format', format);
-    const res = await fetch(`/api/v1/history/export?${p}`);
-    if (!res.ok || !res.body) {
-      setError(await apiError(res));
+    let res: Response;
+    try {
+      res = await apiFetch(`/api/v1/history/export?${p}`);
+    } catch (e) {
+      setError((e as Error).message);
+      return;
+    }
+    if (!res.body) {
+      setError('The export came back empty. Try again.');
       return;
     }
     const total = Number(res.headers.get('x-total-count') ?? 0);

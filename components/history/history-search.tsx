@@ -4,7 +4,8 @@ import Link from 'next/link';
 import { useCallback, useEffect, useState } from 'react';
 import type { FilterOptions } from '@/lib/history/options';
 import type { HistoryItem } from '@/lib/history/search';
-import { apiError, formatDateTime, formatDuration } from './format';
+import { api } from '@/components/api/client';
+import { formatDateTime, formatDuration } from './format';
 import { ExportButtons } from './export-buttons';
 
 type Filters = { from: string; to: string; channelId: string; queueId: string; agentId: string; status: string; contact: string; q: string };
@@ -39,14 +40,11 @@ export function HistorySearch({ options, canExport }: { options: FilterOptions; 
     try {
       const p = toParams(f);
       if (after) p.set('cursor', after);
-      const res = await fetch(`/api/v1/history?${p}`, { cache: 'no-store' });
-      if (!res.ok) {
-        setError(await apiError(res));
-        return;
-      }
-      const page = (await res.json()) as { items: HistoryItem[]; nextCursor: string | null };
+      const page = await api<{ items: HistoryItem[]; nextCursor: string | null }>(`/api/v1/history?${p}`);
       setItems((prev) => (after ? [...prev, ...page.items] : page.items));
       setCursor(page.nextCursor);
+    } catch (e) {
+      setError((e as Error).message);
     } finally {
       setLoading(false);
     }

@@ -3,7 +3,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { MessageBubble } from '@/components/chat/message-bubble';
 import type { Transcript } from '@/lib/history/transcript';
-import { apiError, formatDateTime, formatDuration } from './format';
+import { api } from '@/components/api/client';
+import { formatDateTime, formatDuration } from './format';
 
 const statusStyle: Record<string, string> = {
   waiting: 'bg-amber-100 text-amber-800',
@@ -25,13 +26,13 @@ export function TranscriptView({
   const [data, setData] = useState<Transcript | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(async () => {
-    const res = await fetch(`/api/v1/history/${conversationId}`, { cache: 'no-store' });
-    if (!res.ok) {
-      setError(await apiError(res));
-      return;
+    try {
+      const transcript = await api<Transcript>(`/api/v1/history/${conversationId}`);
+      setError(null);
+      setData(transcript);
+    } catch (e) {
+      setError((e as Error).message);
     }
-    setError(null);
-    setData((await res.json()) as Transcript);
   }, [conversationId]);
   useEffect(() => {
     void load();

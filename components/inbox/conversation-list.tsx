@@ -2,7 +2,8 @@
 
 import { useEffect, useState } from 'react';
 import { toPlainText } from '@/lib/format/whatsapp';
-import { formatDuration, type InboxConversation, type WorkspaceQueue } from './types';
+import { formatDuration } from './format';
+import type { InboxConversation, WorkspaceQueue } from './types';
 import { MapPinIcon, PaperclipIcon, TemplateIcon } from '@/components/ui/icons';
 
 /** `You: ` for the agent's own messages, then an icon for what is not plain text. */

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import { api } from './types';
+import { api } from '@/components/api/client';
 
 type Presence = 'available' | 'away' | 'offline';
 

@@ -4,7 +4,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { FilterOptions } from '@/lib/history/options';
 import type { Report } from '@/lib/reports/report';
-import { apiError, formatDuration } from '@/components/history/format';
+import { api } from '@/components/api/client';
+import { formatDuration } from '@/components/history/format';
 
 const DAY = 86_400_000;
 const isoDay = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
@@ -34,13 +35,12 @@ export function ReportsView({ options }: { options: FilterOptions }) {
 
   const load = useCallback(async (f: Form) => {
     setError(null);
-    const res = await fetch(`/api/v1/reports?${params(f)}`, { cache: 'no-store' });
-    if (!res.ok) {
-      setError(await apiError(res));
-      return;
+    try {
+      setReport(await api<Report>(`/api/v1/reports?${params(f)}`));
+      setApplied(f);
+    } catch (e) {
+      setError((e as Error).message);
     }
-    setReport((await res.json()) as Report);
-    setApplied(f);
   }, []);
   useEffect(() => {
     void load(form);

@@ -1,27 +1,14 @@
+import { api } from '@/components/api/client';
 import type { SimulatorChannelDto, SimulatorMessageDto } from '@/lib/simulator/dto';
 
 export type { SimulatorChannelDto, SimulatorMessageDto };
 
 export type Customer = { phone: string; profileName: string };
 
-async function call<T>(url: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(url, { credentials: 'same-origin', ...init });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-    throw new Error(body?.error?.message ?? `The simulator answered ${res.status}.`);
-  }
-  return (await res.json()) as T;
-}
-
-const json = (body: unknown): RequestInit => ({
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify(body),
-});
-
 export function pollMessages(channelId: string, customers: string[], since?: string) {
   const q = new URLSearchParams({ customers: customers.join(',') });
   if (since) q.set('since', since);
-  return call<{ items: SimulatorMessageDto[]; now: string }>(`/api/simulator/channels/${channelId}/messages?${q}`);
+  return api<{ items: SimulatorMessageDto[]; now: string }>(`/api/simulator/channels/${channelId}/messages?${q}`);
 }
 
 export type Outgoing = {
@@ -41,26 +28,26 @@ export function sendAsCustomer(channelId: string, customer: Customer, out: Outgo
     if (out.text) form.set('text', out.text);
     if (out.replyToSid) form.set('replyToSid', out.replyToSid);
     form.set('file', out.file, out.file.name);
-    return call<SimulatorMessageDto>(url, { method: 'POST', body: form });
+    return api<SimulatorMessageDto>(url, { method: 'POST', body: form });
   }
   const { file: _file, ...rest } = out;
-  return call<SimulatorMessageDto>(url, { method: 'POST', ...json({ from: customer.phone, profileName: customer.profileName, ...rest }) });
+  return api<SimulatorMessageDto>(url, { method: 'POST', json: { from: customer.phone, profileName: customer.profileName, ...rest } });
 }
 
 export function sendReceipts(channelId: string, sids: string[], status: 'delivered' | 'read') {
-  return call<{ changed: number }>(`/api/simulator/channels/${channelId}/receipts`, { method: 'POST', ...json({ sids, status }) });
+  return api<{ changed: number }>(`/api/simulator/channels/${channelId}/receipts`, { method: 'POST', json: { sids, status } });
 }
 
 export function setFailNext(channelId: string, errorCode: string | null) {
-  return call<{ failNextErrorCode: string | null }>(`/api/simulator/channels/${channelId}/failure`, { method: 'PUT', ...json({ errorCode }) });
+  return api<{ failNextErrorCode: string | null }>(`/api/simulator/channels/${channelId}/failure`, { method: 'PUT', json: { errorCode } });
 }
 
 export function listChannels() {
-  return call<{ items: SimulatorChannelDto[] }>('/api/simulator/channels');
+  return api<{ items: SimulatorChannelDto[] }>('/api/simulator/channels');
 }
 
 export function listCustomers(channelId: string) {
-  return call<{ items: { phone: string; profileName: string | null; lastAt: string }[] }>(`/api/simulator/channels/${channelId}/customers`);
+  return api<{ items: { phone: string; profileName: string | null; lastAt: string }[] }>(`/api/simulator/channels/${channelId}/customers`);
 }
 
 const FIRST = ['Carla', 'John', 'Aiko', 'Mateo', 'Priya', 'Lucas', 'Fatima', 'Noah', 'Elena', 'Omar', 'Sofia', 'Liam'];

@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { apiError } from '@/components/history/format';
+import { api } from '@/components/api/client';
 
 type Person = { id: string; name: string; presence: string; load: number; maxChats: number };
 
@@ -31,8 +31,7 @@ export function ChatActions({
 
   useEffect(() => {
     let live = true;
-    fetch(`/api/v1/queues/${queueId}/agents`, { cache: 'no-store' })
-      .then((r) => (r.ok ? (r.json() as Promise<{ items: Person[] }>) : { items: [] }))
+    api<{ items: Person[] }>(`/api/v1/queues/${queueId}/agents`)
       .then((r) => live && setMembers(r.items))
       .catch(() => live && setMembers([]));
     return () => {
@@ -45,16 +44,11 @@ export function ChatActions({
     setBusy(true);
     setError(null);
     try {
-      const res = await fetch(`/api/v1/conversations/${conversationId}/${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body ?? {}),
-      });
-      if (!res.ok) setError(await apiError(res));
-      else {
-        setTarget('');
-        onDone();
-      }
+      await api(`/api/v1/conversations/${conversationId}/${path}`, { method: 'POST', json: body ?? {} });
+      setTarget('');
+      onDone();
+    } catch (e) {
+      setError((e as Error).message);
     } finally {
       setBusy(false);
     }

@@ -1,6 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api } from '@/components/api/client';
 import { useRealtime } from '@/components/realtime/use-realtime';
 import { TranscriptView } from '@/components/history/transcript-view';
 import { formatDuration } from '@/components/history/format';
@@ -38,9 +39,7 @@ export function LiveView() {
   const load = useCallback(async () => {
     const mine = ++started.current;
     try {
-      const res = await fetch(`/api/v1/supervision?since=${encodeURIComponent(localMidnight())}`, { cache: 'no-store' });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const next = (await res.json()) as LiveSummary;
+      const next = await api<LiveSummary>(`/api/v1/supervision?since=${encodeURIComponent(localMidnight())}`);
       if (mine < shown.current) return;
       shown.current = mine;
       setSummary(next);

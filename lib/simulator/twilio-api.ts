@@ -7,12 +7,12 @@ import {
   listSimulatorMessagesPage,
   takeFailNextErrorCode,
 } from '@/db/queries/simulator';
-import { channelAuthToken } from '@/lib/channels/twilio-client';
+import { channelAuthToken } from '@/lib/channels/credentials';
 import { getConfig } from '@/lib/config';
 import { toE164 } from '@/lib/phone';
 import { logger } from '@/lib/logger';
 import { sampleActions } from './content';
-import { deliverToCustomer } from './delivery';
+import { deliverToCustomer } from './status-callbacks';
 import { renderTemplate } from './templates';
 import { newSid } from './sids';
 import { rfc2822, TwilioApiError, twilioNotFound } from './twilio-errors';

@@ -1,37 +1,26 @@
-import type { MessageLocation } from '@/db/schema';
+import type { Message, MessageLocation } from '@/db/schema';
 import { AppError } from '@/lib/errors';
+import type { InboundMedia, InboundMessage, StatusUpdate } from '../types';
+import { describeTwilioError } from './errors';
 
 /** Twilio never sends more than 10 media per message. */
 const MAX_MEDIA = 10;
 
-export type InboundMedia = { url: string; contentType: string | null };
-
-/** What Parley reads out of Twilio's "a message comes in" parameters (all of them stay in `raw`). */
-export type InboundMessage = {
-  messageSid: string;
-  from: string;
-  to: string | null;
-  waId: string | null;
-  profileName: string | null;
-  body: string | null;
-  kind: 'text' | 'media' | 'location' | 'button' | 'contacts';
-  media: InboundMedia[];
-  location: MessageLocation | null;
-  button: { text: string | null; payload: string | null } | null;
-  repliedToSid: string | null;
-  raw: Record<string, string>;
-};
-
-const VCARD_TYPES = /^text\/(x-)?vcard|^text\/directory/i;
-
 const nonEmpty = (v: string | undefined) => (v === undefined || v === '' ? null : v);
 
-/** Parses Twilio's form fields; 400 without a MessageSid or From. Unknown fields are kept, never refused. */
-export function parseInboundParams(raw: Record<string, string>): InboundMessage {
-  const messageSid = nonEmpty(raw.MessageSid) ?? nonEmpty(raw.SmsMessageSid) ?? nonEmpty(raw.SmsSid);
-  const from = nonEmpty(raw.From);
-  if (!messageSid || !from) throw new AppError('bad_request:MessageSid and From are required.');
+// Twilio addresses WhatsApp users as `whatsapp:+14155550100`; the prefix is not part of the number.
+const withoutChannelPrefix = (address: string) => address.replace(/^[a-z]+:/i, '').trim();
 
+/**
+ * Twilio's "a message comes in" form fields as an InboundMessage; 400 without a MessageSid or From.
+ * Unknown fields are kept (in `raw`), never refused.
+ */
+export function parseTwilioMessage(raw: Record<string, string>): InboundMessage {
+  const providerMessageId = nonEmpty(raw.MessageSid) ?? nonEmpty(raw.SmsMessageSid) ?? nonEmpty(raw.SmsSid);
+  const from = nonEmpty(raw.From);
+  if (!providerMessageId || !from) throw new AppError('bad_request:MessageSid and From are required.');
+
+  // NumMedia says how many MediaUrlN there are; a gap in the numbering is skipped, not an end.
   const declared = Math.min(Number.parseInt(raw.NumMedia ?? '0', 10) || 0, MAX_MEDIA);
   const media: InboundMedia[] = [];
   for (let i = 0; i < MAX_MEDIA; i++) {
@@ -40,7 +29,7 @@ export function parseInboundParams(raw: Record<string, string>): InboundMessage 
       if (i >= declared) break;
       continue;
     }
-    media.push({ url, contentType: nonEmpty(raw[`MediaContentType${i}`]) });
+    media.push({ ref: url, contentType: nonEmpty(raw[`MediaContentType${i}`]) });
   }
 
   const lat = Number.parseFloat(raw.Latitude ?? '');
@@ -55,33 +44,75 @@ export function parseInboundParams(raw: Record<string, string>): InboundMessage 
         }
       : null;
 
+  // A tap on a template's quick-reply button: ButtonText is what the customer saw, ButtonPayload its id.
   const buttonText = nonEmpty(raw.ButtonText);
   const buttonPayload = nonEmpty(raw.ButtonPayload);
-  const button = buttonText || buttonPayload ? { text: buttonText, payload: buttonPayload } : null;
-  const body = nonEmpty(raw.Body);
-
-  let kind: InboundMessage['kind'] = 'text';
-  if (media.length) kind = media.every((m) => m.contentType && VCARD_TYPES.test(m.contentType)) ? 'contacts' : 'media';
-  else if (location) kind = 'location';
-  else if (button) kind = 'button';
 
   return {
-    messageSid,
-    from,
-    to: nonEmpty(raw.To),
+    providerMessageId,
+    from: withoutChannelPrefix(from),
     waId: nonEmpty(raw.WaId),
     profileName: nonEmpty(raw.ProfileName),
-    body: body ?? (kind === 'button' ? buttonText : null),
-    kind,
+    text: nonEmpty(raw.Body) ?? buttonText,
     media,
     location,
-    button,
-    repliedToSid: nonEmpty(raw.OriginalRepliedMessageSid),
+    // Twilio shares a contact card as vCard media, not as structured contacts.
+    contacts: [],
+    choice: buttonText || buttonPayload ? { type: 'button', payload: buttonPayload, text: buttonText } : null,
+    reaction: null,
+    replyToProviderMessageId: nonEmpty(raw.OriginalRepliedMessageSid),
     raw,
   };
 }
 
-/** Reads an application/x-www-form-urlencoded body into a flat record (last value of a repeated key wins). */
+/** Twilio's MessageStatus values mapped to Parley's (accepted/scheduled/sending count as queued). */
+export function fromTwilioStatus(value: string): Message['status'] | null {
+  switch (value.toLowerCase()) {
+    case 'accepted':
+    case 'scheduled':
+    case 'queued':
+    case 'sending':
+      return 'queued';
+    case 'sent':
+      return 'sent';
+    case 'delivered':
+      return 'delivered';
+    case 'read':
+      return 'read';
+    case 'failed':
+    case 'canceled':
+      return 'failed';
+    case 'undelivered':
+      return 'undelivered';
+    default:
+      return null;
+  }
+}
+
+/**
+ * A status callback's form fields as a StatusUpdate; 400 without MessageSid or MessageStatus.
+ * `query`: the StatusCallback URL's, which the send filled with the Parley message and attempt.
+ */
+export function parseTwilioStatus(raw: Record<string, string>, query: URLSearchParams): StatusUpdate {
+  const providerMessageId = nonEmpty(raw.MessageSid) ?? nonEmpty(raw.SmsSid);
+  const providerStatus = nonEmpty(raw.MessageStatus) ?? nonEmpty(raw.SmsStatus);
+  if (!providerMessageId || !providerStatus) throw new AppError('bad_request:MessageSid and MessageStatus are required.');
+  const errorCode = raw.ErrorCode && raw.ErrorCode !== '0' ? raw.ErrorCode : null;
+  const status = fromTwilioStatus(providerStatus);
+  const messageId = query.get('messageId');
+  const attempt = Number(query.get('attempt'));
+  return {
+    providerMessageId,
+    status,
+    providerStatus,
+    errorCode,
+    errorReason: errorCode ? describeTwilioError(errorCode) : null,
+    sentAs: messageId && Number.isInteger(attempt) && attempt > 0 ? { messageId, attempt } : null,
+    raw,
+  };
+}
+
+/** An application/x-www-form-urlencoded body as a flat record (the last value of a repeated key wins). */
 export function formToRecord(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of new URLSearchParams(text)) out[k] = v;

@@ -4,7 +4,7 @@ import { ConfigError, getConfig } from './lib/config';
 import { startRuntime, type Runtime } from './lib/bootstrap';
 import { attachRealtime, closeRealtime } from './lib/realtime/server';
 import { logger } from './lib/logger';
-import { handleTwilioWebhook } from './lib/channels/webhook-http';
+import { handleWebhook } from './lib/http/webhooks';
 import { frontDoor } from './lib/security/front-door';
 
 // When whatever reads this process's output goes away (a closed pipe: `npm start | head`, a log
@@ -48,8 +48,8 @@ async function main() {
   const httpServer = createServer((req: IncomingMessage, res: ServerResponse) => {
     // Cross-origin writes, oversized bodies and security headers: one rule for every route.
     if (frontDoor(req, res)) return;
-    // Twilio's webhooks skip the App Router (lib/channels/webhook-http.ts says why).
-    if (handleTwilioWebhook(req, res)) return;
+    // The providers' webhooks skip the App Router (lib/http/webhooks.ts says why).
+    if (handleWebhook(req, res)) return;
     // Pages read this to send an unauthenticated visitor back where they were after login.
     req.headers['x-parley-path'] = req.url ?? '/';
     handle(req, res).catch((err: unknown) => {

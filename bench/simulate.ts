@@ -9,7 +9,7 @@
  * login; otherwise pass an admin or supervisor API token with --token or PARLEY_TOKEN.
  */
 import { parseArgs } from 'node:util';
-import { buildInboundParams, postSignedWebhook } from '../lib/simulator/inbound-params';
+import { buildInboundParams, postSignedWebhook } from '../lib/simulator/webhook-params';
 import { newSid } from '../lib/simulator/sids';
 
 type Credentials = { channelId: string; accountSid: string; authToken: string; phoneNumber: string; webhookUrl: string };

@@ -1,16 +1,15 @@
 import type { Db } from '@/db/client';
 import type { Attachment, Channel, Contact, Conversation, Message } from '@/db/schema';
-import { fileInboundMessages, messagesTableIsGrown, type InboundRow } from '@/db/queries/inbound';
+import { fileInboundMessages, messagesTableIsGrown } from '@/db/queries/inbound';
 import { insertAttachments } from '@/db/queries/attachments';
-import { verifyTwilioWebhook, type TwilioWebhookRequest } from '@/lib/channels/twilio-webhook';
+import type { InboundMessage } from '@/lib/channels';
 import { publishEvents, recordEventsLast } from '@/lib/events/bus';
 import type { DomainEvent } from '@/lib/events/types';
 import { isDatabaseDown, onceMoreIfDatabaseDown } from '@/lib/errors';
 import { isUniqueViolation } from '@/lib/http/db-errors';
 import { enqueueMediaDownloadsIn, wakeMediaWorker } from '@/lib/media/download';
-import { toE164, stripChannelPrefix } from '@/lib/phone';
 import { toConversationDto, toMessageDto } from './dto';
-import { parseInboundParams, type InboundMessage } from './inbound-params';
+import { toInboundRow } from './inbound-row';
 import { conversationAudience } from './message-events';
 
 export type IngestResult =
@@ -18,17 +17,18 @@ export type IngestResult =
   | { duplicate: false; message: Message; conversation: Conversation; contact: Contact; created: boolean; attachments: Attachment[] };
 
 /**
- * "A message comes in" from Twilio: validates the signature, then in one transaction files the
- * message (contact, open conversation, message, attachments, events). A retried or duplicated
- * webhook (same MessageSid on the channel) changes nothing and emits nothing.
+ * Messages customers sent, as a channel's adapter read them out of a verified webhook: each is filed
+ * (contact, open conversation, message, attachments, events), one result per message, in order. A
+ * retried or duplicated webhook (same provider message id on the channel) changes nothing and emits nothing.
  */
-export async function ingestInboundMessage(
+export async function receiveInboundMessages(
   db: Db,
-  request: TwilioWebhookRequest,
-): Promise<IngestResult> {
-  const channel = await verifyTwilioWebhook(db, request);
-  const inbound = parseInboundParams(request.params);
-  return storeInboundMessage(db, { channel, inbound });
+  { channel, messages }: { channel: Channel; messages: InboundMessage[] },
+): Promise<IngestResult[]> {
+  let batcher = batchers.get(db);
+  if (!batcher) batchers.set(db, (batcher = new IngestBatcher(db)));
+  const b = batcher;
+  return Promise.all(messages.map((inbound) => b.submit({ channel, inbound })));
 }
 
 type Inbound = { channel: Channel; inbound: InboundMessage };
@@ -76,7 +76,7 @@ class IngestBatcher {
       const results = await fileBatchOnceMore(this.db, batch, cachePlan);
       batch.forEach((p, i) => p.resolve(results[i]!));
     } catch (err) {
-      // Unreachable database: every webhook gets its 5xx now (Twilio retries), no third attempt each.
+      // Unreachable database: every webhook gets its 5xx now (the provider retries), no third attempt each.
       if (batch.length === 1 || isDatabaseDown(err)) return batch.forEach((p) => p.reject(err));
       // One bad webhook must not fail the others: file each on its own.
       await Promise.all(
@@ -93,17 +93,11 @@ class IngestBatcher {
 
 const batchers = new WeakMap<Db, IngestBatcher>();
 
-export async function storeInboundMessage(db: Db, item: Inbound): Promise<IngestResult> {
-  let batcher = batchers.get(db);
-  if (!batcher) batchers.set(db, (batcher = new IngestBatcher(db)));
-  return batcher.submit(item);
-}
-
 /**
  * A connection cut under a transaction (a database restart or failover, a backend terminated, a
  * proxy's idle reset) fails only that transaction: the batch is filed once more, on another
  * connection, after a pause, before its webhooks are answered 5xx. Safe: filing is idempotent per
- * MessageSid, so a batch whose COMMIT went through before the cut comes back as duplicates.
+ * provider message id, so a batch whose COMMIT went through before the cut comes back as duplicates.
  */
 function fileBatchOnceMore(db: Db, batch: Inbound[], cachePlan: boolean): Promise<IngestResult[]> {
   return onceMoreIfDatabaseDown(() => fileBatch(db, batch, cachePlan));
@@ -132,23 +126,7 @@ class PlanCachePolicy {
 
 /** Files a batch in one transaction (contacts, conversations, messages, attachments, events), then publishes. */
 async function fileBatch(db: Db, batch: Inbound[], cachePlan: boolean): Promise<IngestResult[]> {
-  const rows: InboundRow[] = batch.map(({ channel, inbound }) => ({
-    channelId: channel.id,
-    queueId: channel.queueId,
-    channelLanguage: channel.language,
-    phone:
-      toE164(inbound.from, channel.defaultCountry) ??
-      (inbound.waId ? toE164(`+${inbound.waId}`) : null) ??
-      stripChannelPrefix(inbound.from),
-    waId: inbound.waId,
-    profileName: inbound.profileName,
-    kind: inbound.kind,
-    body: inbound.body,
-    providerMessageId: inbound.messageSid,
-    location: inbound.location,
-    raw: inbound.raw,
-    replyToProviderId: inbound.repliedToSid,
-  }));
+  const rows = batch.map(({ channel, inbound }) => toInboundRow(channel, inbound));
 
   // Two first messages of a new customer can race on the contact's wa_id (ON CONFLICT arbitrates
   // the phone only): the loser retries once the winner has committed and finds the contact.
@@ -157,11 +135,11 @@ async function fileBatch(db: Db, batch: Inbound[], cachePlan: boolean): Promise<
       const filed = await fileInboundMessages(tx, rows, { cachePlan });
       const media = filed.flatMap((f, i) =>
         f.message
-          ? batch[i]!.inbound.media.map((m, position) => ({ messageId: f.message.id, position, contentType: m.contentType, sourceUrl: m.url, status: 'pending' as const }))
+          ? batch[i]!.inbound.media.map((m, position) => ({ messageId: f.message.id, position, contentType: m.contentType, sourceUrl: m.ref, status: 'pending' as const }))
           : [],
       );
       const attachments = await insertAttachments(tx, media);
-      // The webhook never downloads media itself: jobs do, with retries (Twilio may 404 for a moment).
+      // The webhook never downloads media itself: jobs do, with retries (a provider may 404 for a moment).
       await enqueueMediaDownloadsIn(tx, attachments.map((a) => a.id));
       const events: DomainEvent[] = [];
       const announced = new Set<string>();

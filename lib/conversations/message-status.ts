@@ -3,7 +3,7 @@ import type { Message } from '@/db/schema';
 export type MessageStatus = Message['status'];
 
 // Outbound progress only moves forward: pending < queued < sent < delivered < read.
-// failed/undelivered are terminal. Twilio may report statuses out of order (read before delivered,
+// failed/undelivered are terminal. Providers may report statuses out of order (read before delivered,
 // a late "sent" after "delivered"); only a step forward is applied.
 const rank: Record<MessageStatus, number> = {
   received: 0,
@@ -25,28 +25,4 @@ export function canAdvance(current: MessageStatus, next: MessageStatus): boolean
   if (current === next || isTerminal(current) || current === 'received') return false;
   if (isTerminal(next)) return current !== 'delivered' && current !== 'read';
   return rank[next] > rank[current];
-}
-
-/** Twilio's MessageStatus values mapped to ours (accepted/scheduled/sending count as queued). */
-export function fromTwilioStatus(value: string): MessageStatus | null {
-  switch (value.toLowerCase()) {
-    case 'accepted':
-    case 'scheduled':
-    case 'queued':
-    case 'sending':
-      return 'queued';
-    case 'sent':
-      return 'sent';
-    case 'delivered':
-      return 'delivered';
-    case 'read':
-      return 'read';
-    case 'failed':
-    case 'canceled':
-      return 'failed';
-    case 'undelivered':
-      return 'undelivered';
-    default:
-      return null;
-  }
 }

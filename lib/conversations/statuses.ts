@@ -7,12 +7,11 @@ import {
   listPendingStatusCallbacks,
   markStatusCallbacksApplied,
 } from '@/db/queries/status-callbacks';
-import { verifyTwilioWebhook, type TwilioWebhookRequest } from '@/lib/channels/twilio-webhook';
-import { AppError } from '@/lib/errors';
+import type { Channel } from '@/db/schema';
+import { adapterFor, type StatusUpdate } from '@/lib/channels';
 import { publishEvents, recordEvents, recordEventsLast } from '@/lib/events/bus';
 import type { PublishedEvent } from '@/lib/events/types';
-import { readableReason } from './error-codes';
-import { canAdvance, fromTwilioStatus, isTerminal, type MessageStatus } from './message-status';
+import { canAdvance, isTerminal, type MessageStatus } from './message-status';
 import { messageUpdatedEvent } from './message-events';
 import { isUuid } from '@/lib/ids';
 
@@ -55,60 +54,70 @@ async function advanceInTx(tx: Db, input: AdvanceInput): Promise<Message | null>
     from: statusesBefore(input.status),
     // An error code belongs to a failure; a later success never carries one.
     ...(errorCode || failing
-      ? { errorCode, errorReason: input.errorReason ?? readableReason(errorCode, failing ? 'The message could not be delivered.' : null) }
+      ? {
+          errorCode,
+          errorReason:
+            input.errorReason ?? (failing ? 'The message could not be delivered.' : `Delivery failed (error ${errorCode}).`),
+        }
       : {}),
   });
 }
 
-export type StatusCallbackParams = Record<string, string>;
-
-export type StatusCallbackResult = {
-  /** The message the sid belongs to, as it is after the callback (undefined: sid not known yet). */
+export type StatusUpdateResult = {
+  /** The message the update is about, as it is after it (undefined: its provider id is not known yet). */
   message?: Message;
   /** Whether the message changed. */
   changed: boolean;
 };
 
+const isMessageStatus = (value: string): value is MessageStatus => (ALL_STATUSES as string[]).includes(value);
+
 /**
- * A Twilio status callback: kept for audit (and for later, when the sid is not recorded yet: a
- * callback can beat the send's own response), then applied if it moves the message forward.
+ * Delivery reports from a channel's provider, in the order received: each is kept for audit (and for
+ * later, when the provider id is not recorded yet: a report can beat the send's own response), then
+ * applied if it moves its message forward.
  */
-export async function applyStatusCallback(
+export async function applyStatusUpdates(
   db: Db,
-  { channelId, params, messageId, attempt }: { channelId: string; params: StatusCallbackParams; messageId?: string | null; attempt?: number },
-): Promise<StatusCallbackResult> {
-  const providerMessageId = params.MessageSid ?? params.SmsSid ?? '';
-  const statusText = params.MessageStatus ?? params.SmsStatus ?? '';
-  const errorCode = params.ErrorCode && params.ErrorCode !== '0' ? params.ErrorCode : null;
-  // Committed on its own first: if the message lookup below misses the sid, the send job that
-  // records it afterwards is guaranteed to see this row (applyPendingStatusCallbacks).
+  { channel, statuses }: { channel: Channel; statuses: StatusUpdate[] },
+): Promise<StatusUpdateResult[]> {
+  const out: StatusUpdateResult[] = [];
+  for (const update of statuses) out.push(await applyStatusUpdate(db, channel.id, update));
+  return out;
+}
+
+async function applyStatusUpdate(db: Db, channelId: string, update: StatusUpdate): Promise<StatusUpdateResult> {
+  const { providerMessageId, status, errorCode, sentAs } = update;
+  // Committed on its own first: if the message lookup below misses the id, the send job that
+  // records it afterwards is guaranteed to see this row (applyPendingStatusCallbacks). Parley's
+  // status is kept when there is one (applied from this row later), else the provider's word.
   const callback = await insertStatusCallback(db, {
     channelId,
     providerMessageId,
-    status: statusText,
+    status: status ?? update.providerStatus,
     errorCode,
-    raw: params,
+    raw: update.raw,
   });
   const message =
     (await getMessageByProviderId(db, { channelId, providerMessageId })) ??
-    (messageId && attempt ? await adoptProviderMessageId(db, { channelId, messageId, attempt, providerMessageId }) : undefined);
+    (sentAs ? await adoptProviderMessageId(db, { channelId, ...sentAs, providerMessageId }) : undefined);
   if (!message) return { changed: false };
-  const status = fromTwilioStatus(statusText);
   const updated = status
-    ? await advanceMessageStatus(db, { messageId: message.id, status, errorCode, errorReason: null })
+    ? await advanceMessageStatus(db, { messageId: message.id, status, errorCode, errorReason: update.errorReason })
     : null;
   await markStatusCallbacksApplied(db, { ids: [callback.id] });
   return { message: updated ?? message, changed: !!updated };
 }
 
 /**
- * Applies callbacks that arrived before the sid was recorded. The outbound send job calls this
- * right after storing the sid Twilio returned. Returns the message if it changed, else null.
+ * Applies status reports that arrived before the provider id was recorded. The outbound send job
+ * calls this right after storing the id the provider returned. Returns the message if it changed, else null.
  */
 export async function applyPendingStatusCallbacks(
   db: Db,
-  { channelId, providerMessageId }: { channelId: string; providerMessageId: string },
+  { channel, providerMessageId }: { channel: Pick<Channel, 'id' | 'provider'>; providerMessageId: string },
 ): Promise<Message | null> {
+  const channelId = channel.id;
   const pending = await listPendingStatusCallbacks(db, { channelId, providerMessageId });
   if (!pending.length) return null;
   const message = await getMessageByProviderId(db, { channelId, providerMessageId });
@@ -117,9 +126,9 @@ export async function applyPendingStatusCallbacks(
   const changed = await db.transaction(async (tx) => {
     let last: Message | null = null;
     for (const cb of pending) {
-      const status = fromTwilioStatus(cb.status);
-      if (!status) continue;
-      const row = await advanceInTx(tx, { messageId: message.id, status, errorCode: cb.errorCode });
+      if (!isMessageStatus(cb.status)) continue;
+      const errorReason = cb.errorCode ? adapterFor(channel.provider).describeError(cb.errorCode) : null;
+      const row = await advanceInTx(tx, { messageId: message.id, status: cb.status, errorCode: cb.errorCode, errorReason });
       if (row) last = row;
     }
     await markStatusCallbacksApplied(tx, { ids: pending.map((p) => p.id) });
@@ -134,10 +143,10 @@ export async function applyPendingStatusCallbacks(
 }
 
 /**
- * A callback names the Parley message and attempt it is about (its StatusCallback URL carries them,
- * and Twilio signs that URL): a sid the send job never got to record (its worker died, the database
- * was away) is recorded from here, so the message leaves pending without waiting to be reconciled.
- * Only the message's latest attempt: a late callback of one before an agent's retry is not adopted.
+ * A report names the Parley message and attempt it is about (the send gave them to the provider,
+ * which echoes them signed): a provider id the send job never got to record (its worker died, the
+ * database was away) is recorded from here, so the message leaves pending without waiting to be
+ * reconciled. Only the message's latest attempt: a late report of one before an agent's retry is not adopted.
  */
 async function adoptProviderMessageId(
   db: Db,
@@ -153,21 +162,4 @@ async function adoptProviderMessageId(
   });
   publishEvents(published);
   return adopted ?? undefined;
-}
-
-/** The status-callback webhook: 404 unknown channel, 403 bad signature, 400 without MessageSid/MessageStatus. */
-export async function receiveStatusCallback(db: Db, request: TwilioWebhookRequest): Promise<StatusCallbackResult> {
-  const channel = await verifyTwilioWebhook(db, request);
-  const { params } = request;
-  if (!(params.MessageSid ?? params.SmsSid) || !(params.MessageStatus ?? params.SmsStatus)) {
-    throw new AppError('bad_request:MessageSid and MessageStatus are required.');
-  }
-  const query = new URL(request.url).searchParams;
-  const attempt = Number(query.get('attempt'));
-  return applyStatusCallback(db, {
-    channelId: channel.id,
-    params,
-    messageId: query.get('messageId'),
-    attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : undefined,
-  });
 }

@@ -6,8 +6,7 @@ import type { Channel } from '@/db/schema';
 import { countAttachmentsWithStorageKey, getAttachmentById, updateAttachment } from '@/db/queries/attachments';
 import { getChannelById } from '@/db/queries/channels';
 import { getMessageById } from '@/db/queries/messages';
-import { channelAuthToken } from '@/lib/channels/twilio-client';
-import { getConfig } from '@/lib/config';
+import { adapterFor, MediaFetchError, type ChannelAdapter } from '@/lib/channels';
 import { messageUpdatedEvent } from '@/lib/conversations/message-events';
 import { AppError } from '@/lib/errors';
 import { publishEvents, recordEvents } from '@/lib/events/bus';
@@ -18,19 +17,8 @@ import { MAX_MEDIA_BYTES, mediaPath, readMediaHead, storeMedia } from './storage
 
 export const MEDIA_DOWNLOAD_JOB = 'media.download';
 
-// Twilio answers 404 for a moment after the webhook while the media propagates: retry with backoff.
+// Media may answer 404 for a moment after the webhook while it propagates (Twilio): retry with backoff.
 const RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000];
-const MAX_REDIRECTS = 5;
-const TIMEOUT_MS = 30_000;
-
-class MediaFailure extends Error {
-  constructor(
-    readonly reason: string,
-    readonly retryable = false,
-  ) {
-    super(reason);
-  }
-}
 
 /**
  * Queues the downloads of attachments that `tx` stores: the jobs exist iff `tx` commits, so a
@@ -50,74 +38,19 @@ export function wakeMediaWorker(): void {
   wakeWorker(MEDIA_DOWNLOAD_JOB);
 }
 
-/** Hosts media may be fetched from with credentials: TWILIO_MEDIA_HOSTS, plus Parley itself for simulator channels. */
-function credentialHosts(channel: Pick<Channel, 'provider'>): string[] {
-  const config = getConfig();
-  const hosts = [...config.twilioMediaHosts];
-  if (channel.provider === 'simulator') hosts.push(new URL(config.publicUrl).host.toLowerCase());
-  return hosts;
-}
-
-function hostListed(url: URL, hosts: string[]): boolean {
-  const defaultPort = url.port === '' || url.port === (url.protocol === 'https:' ? '443' : '80');
-  const host = url.host.toLowerCase();
-  const name = url.hostname.toLowerCase();
-  return hosts.some((h) => h === host || (defaultPort && h === name));
-}
-
-/**
- * Fetches a media URL: Basic auth (Account SID + auth token) only to a listed Twilio host; the
- * redirect to Twilio's CDN is followed without credentials; plain http only to listed hosts.
- */
-async function fetchMedia(channel: Channel, sourceUrl: string): Promise<Response> {
-  const hosts = credentialHosts(channel);
-  let url: URL;
+/** The file, through the channel's adapter (Twilio: a URL behind Basic auth; Meta: a media id), retried while it may heal. */
+async function fetchWithRetry(channel: Channel, ref: string): Promise<Response> {
+  let adapter: ChannelAdapter;
   try {
-    url = new URL(sourceUrl);
-  } catch {
-    throw new MediaFailure('the media URL is not valid');
+    adapter = adapterFor(channel.provider);
+  } catch (err) {
+    throw new MediaFetchError((err as Error).message);
   }
-  if (!hostListed(url, hosts) || !/^https?:$/.test(url.protocol)) {
-    throw new MediaFailure(`media host not allowed: ${url.host}`);
-  }
-  const origin = url.origin;
-  const auth = `Basic ${Buffer.from(`${channel.accountSid ?? ''}:${channelAuthToken(channel)}`).toString('base64')}`;
-  for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-    const headers: Record<string, string> = url.origin === origin ? { authorization: auth } : {};
-    let res: Response;
-    try {
-      res = await fetch(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(TIMEOUT_MS) });
-    } catch (err) {
-      throw new MediaFailure(`could not reach the media host (${(err as Error).message})`, true);
-    }
-    if (res.status >= 300 && res.status < 400 && res.headers.get('location')) {
-      await res.body?.cancel();
-      const next = new URL(res.headers.get('location')!, url);
-      if (next.protocol !== 'https:' && !(next.protocol === 'http:' && hostListed(next, hosts))) {
-        throw new MediaFailure(`redirect to a non-https host refused: ${next.host}`);
-      }
-      url = next;
-      continue;
-    }
-    if (res.ok) return res;
-    await res.body?.cancel();
-    if (res.status === 404 || res.status === 429 || res.status >= 500) {
-      throw new MediaFailure(`media not available (HTTP ${res.status})`, true);
-    }
-    if (res.status === 401 || res.status === 403) {
-      throw new MediaFailure(`the media host refused the channel's credentials (HTTP ${res.status})`);
-    }
-    throw new MediaFailure(`media download failed (HTTP ${res.status})`);
-  }
-  throw new MediaFailure('too many redirects');
-}
-
-async function fetchWithRetry(channel: Channel, sourceUrl: string): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await fetchMedia(channel, sourceUrl);
+      return await adapter.fetchMedia(channel, ref);
     } catch (err) {
-      if (!(err instanceof MediaFailure) || !err.retryable || attempt >= RETRY_DELAYS_MS.length) throw err;
+      if (!(err instanceof MediaFetchError) || !err.retryable || attempt >= RETRY_DELAYS_MS.length) throw err;
       await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[attempt]));
     }
   }
@@ -151,11 +84,11 @@ export async function downloadAttachment(db: Db, { attachmentId }: { attachmentI
     const length = Number(res.headers.get('content-length') ?? 0);
     if (length > MAX_MEDIA_BYTES) {
       await res.body?.cancel();
-      throw new MediaFailure('file larger than 16 MB');
+      throw new MediaFetchError('file larger than 16 MB');
     }
-    if (!res.body) throw new MediaFailure('the media host sent an empty answer');
+    if (!res.body) throw new MediaFetchError('the media host sent an empty answer');
     const stored = await storeMedia(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>)).catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'payload_too_large') throw new MediaFailure('file larger than 16 MB');
+      if (err instanceof AppError && err.code === 'payload_too_large') throw new MediaFetchError('file larger than 16 MB');
       throw err;
     });
     const head = await readMediaHead(stored.storageKey);
@@ -164,7 +97,7 @@ export async function downloadAttachment(db: Db, { attachmentId }: { attachmentI
       if ((await countAttachmentsWithStorageKey(db, { storageKey: stored.storageKey })) === 0) {
         await fs.promises.rm(mediaPath(stored.storageKey), { force: true });
       }
-      throw new MediaFailure(sniffed.reason);
+      throw new MediaFetchError(sniffed.reason);
     }
     values = {
       status: 'ready',
@@ -176,7 +109,7 @@ export async function downloadAttachment(db: Db, { attachmentId }: { attachmentI
       failureReason: null,
     };
   } catch (err) {
-    if (!(err instanceof MediaFailure)) throw err;
+    if (!(err instanceof MediaFetchError)) throw err;
     logger.warn({ attachmentId, reason: err.reason }, 'media download failed');
     values = { status: 'failed', failureReason: err.reason };
   }

@@ -6,7 +6,7 @@ import { insertDemoMessages } from '@/db/queries/messages';
 import { insertQuickReply } from '@/db/queries/quick-replies';
 import { insertTemplate } from '@/db/queries/templates';
 import type { Channel, messages } from '@/db/schema';
-import { readableReason } from '@/lib/conversations/error-codes';
+import { readableReason } from '@/lib/channels/twilio/errors';
 import { sampleTemplates } from '@/lib/simulator/content';
 
 /**

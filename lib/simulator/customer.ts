@@ -1,13 +1,14 @@
 import { getDb } from '@/db/client';
 import type { Channel, SimulatorMedia, SimulatorMessage } from '@/db/schema';
 import { getSimulatorMessageBySid, insertSimulatorMessage, updateSimulatorMessage } from '@/db/queries/simulator';
-import { channelAuthToken, simulatorBaseUrl } from '@/lib/channels/twilio-client';
+import { channelAuthToken } from '@/lib/channels/credentials';
+import { simulatorBaseUrl } from '@/lib/channels/simulator';
 import { getConfig } from '@/lib/config';
 import { AppError } from '@/lib/errors';
 import { logger } from '@/lib/logger';
 import { storeMedia } from '@/lib/media/storage';
 import { toE164 } from '@/lib/phone';
-import { buildInboundParams, postSignedWebhook } from './inbound-params';
+import { buildInboundParams, postSignedWebhook } from './webhook-params';
 import { newSid } from './sids';
 
 /** Files a simulated customer may pick: a little over WhatsApp's 16 MB, so Parley's own limit can be seen. */

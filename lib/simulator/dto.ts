@@ -1,5 +1,5 @@
 import type { Channel, SimulatorMessage } from '@/db/schema';
-import { readableReason } from '@/lib/conversations/error-codes';
+import { readableReason } from '@/lib/channels/twilio/errors';
 
 export type SimulatorChannelDto = {
   id: string;

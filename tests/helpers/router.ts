@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NextRequest } from 'next/server';
-import { handleTwilioWebhook } from '@/lib/channels/webhook-http';
+import { handleWebhook } from '@/lib/http/webhooks';
 import { frontDoor } from '@/lib/security/front-door';
 
 type Route = { pattern: RegExp; keys: { name: string; catchAll: boolean }[]; file: string; score: number };
@@ -50,9 +50,9 @@ export function createRouteHandler(routes: Route[], baseUrl: () => string) {
   // Route modules are loaded once, as Next.js does, not on every request.
   const modules = new Map<string, Promise<Record<string, unknown>>>();
   return async (req: IncomingMessage, res: ServerResponse) => {
-    // As server.ts does: the front door first, then Twilio's webhooks before the App Router.
+    // As server.ts does: the front door first, then the providers' webhooks before the App Router.
     if (frontDoor(req, res)) return;
-    if (handleTwilioWebhook(req, res)) return;
+    if (handleWebhook(req, res)) return;
     const url = new URL(req.url ?? '/', baseUrl());
     const match = routes
       .map((r) => ({ r, m: r.pattern.exec(url.pathname) }))

@@ -6,8 +6,8 @@ import { insertChannel } from '@/db/queries/channels';
 import type { Channel } from '@/db/schema';
 import { fileInboundMessages, messagesTableIsGrown, type InboundRow } from '@/db/queries/inbound';
 import { insertQueue } from '@/db/queries/queues';
-import { storeInboundMessage } from '@/lib/conversations/ingest';
-import { parseInboundParams } from '@/lib/conversations/inbound-params';
+import { receiveInboundMessages } from '@/lib/conversations/ingest';
+import { parseTwilioMessage } from '@/lib/channels/twilio/parse';
 import { baseDatabaseUrl, createTestDatabase, type TestDatabase } from '../helpers/db';
 
 // The webhook's filing statement lets Postgres keep its plan once the messages table is past 512 kB
@@ -91,7 +91,7 @@ afterAll(async () => {
 async function ingest(db: Db, n: number) {
   for (let i = 0; i < n; i++) {
     const sid = 'SM' + randomBytes(16).toString('hex');
-    await storeInboundMessage(db, { channel, inbound: parseInboundParams({ ...raw, MessageSid: sid, From: 'whatsapp:+15550000002' }) });
+    await receiveInboundMessages(db, { channel, messages: [parseTwilioMessage({ ...raw, MessageSid: sid, From: 'whatsapp:+15550000002' })] });
     await new Promise((r) => setTimeout(r, 20)); // lets the background size check answer
   }
 }

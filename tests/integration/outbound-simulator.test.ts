@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { messages, queueMembers, simulatorMessages, type Channel, type User } from '@/db/schema';
-import { createTwilioClient } from '@/lib/channels/twilio-client';
+import { createTwilioClient } from '@/lib/channels/twilio/client';
+import { simulatorBases } from '@/lib/channels/simulator';
 import { deliverMessage } from '@/lib/conversations/send-job';
 import { setFailNextErrorCode } from '@/db/queries/simulator';
 import type { MessageDto } from '@/lib/conversations/dto';
-import { markSeenByCustomer } from '@/lib/simulator/delivery';
+import { markSeenByCustomer } from '@/lib/simulator/status-callbacks';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { connectSocket, type TestSocket } from '../helpers/routing';
 import { fixtures } from './outbound-fixtures';
@@ -93,7 +94,7 @@ describe('a send whose worker died after Twilio took the message', () => {
       })
       .returning();
     // The earlier attempt reached the (simulated) Twilio; its answer died with the process.
-    const earlier = await createTwilioClient(channel).messages.create({
+    const earlier = await createTwilioClient(channel, { bases: simulatorBases() }).messages.create({
       from: `whatsapp:${channel.phoneNumber}`,
       to: `whatsapp:${contact.phone}`,
       body: text,

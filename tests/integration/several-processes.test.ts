@@ -4,8 +4,8 @@ import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { io as connectIo, type Socket } from 'socket.io-client';
 import { events, messages } from '@/db/schema';
 import { addQueueMembers, insertQueue } from '@/db/queries/queues';
-import { parseInboundParams } from '@/lib/conversations/inbound-params';
-import { storeInboundMessage } from '@/lib/conversations/ingest';
+import { parseTwilioMessage } from '@/lib/channels/twilio/parse';
+import { receiveInboundMessages } from '@/lib/conversations/ingest';
 import type { TestApp } from '../helpers/app';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { startFakeTwilioApi } from '../helpers/fake-twilio-api';
@@ -341,9 +341,9 @@ describe.skipIf(!ready)('three Parley processes behind a round-robin proxy', () 
     const ch = await createTwilioChannel(viaProxy, { environment: 'production' });
     // This test process plays the process that died: it files the webhook (commit, outbox) and
     // relays nothing, as if killed right after the commit.
-    const result = await storeInboundMessage(db, {
+    const [result] = await receiveInboundMessages(db, {
       channel: ch.channel,
-      inbound: parseInboundParams(inboundParams(ch.channel, { Body: 'committed, never relayed' }, nextPhone())),
+      messages: [parseTwilioMessage(inboundParams(ch.channel, { Body: 'committed, never relayed' }, nextPhone()))],
     });
     if (result.duplicate) throw new Error('a fresh MessageSid was filed as a duplicate');
     const id = result.message.id;

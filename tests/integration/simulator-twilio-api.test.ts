@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import twilio from 'twilio';
 import { templates } from '@/db/schema';
-import { createTwilioClient } from '@/lib/channels/twilio-client';
+import { createTwilioClient } from '@/lib/channels/twilio/client';
+import { simulatorBases } from '@/lib/channels/simulator';
 import { resetConfig } from '@/lib/config';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createSimulatorChannel, startRecorder, type SimulatorChannel } from '../helpers/simulator';
@@ -26,7 +27,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-const client = () => createTwilioClient(channel);
+const client = () => createTwilioClient(channel, { bases: simulatorBases() });
 const callbackUrl = () => `${recorder.url}/status?channel=${channel.id}`;
 
 function signatureOk(r: { url: string; headers: Record<string, unknown>; params: Record<string, string> }) {
@@ -71,7 +72,7 @@ describe('fake Twilio Messages API, driven by the twilio SDK', () => {
   it('refuses what Twilio refuses, with Twilio error codes the SDK raises', async () => {
     const base = { from: `whatsapp:${channel.phoneNumber}`, to: `whatsapp:${customer}` };
     const code = async (p: Promise<unknown>) => p.then(() => null, (e: { code?: number; status?: number }) => [e.status, e.code]);
-    expect(await code(createTwilioClient(channel, { authToken: 'wrong' }).messages.create({ ...base, body: 'x' }))).toEqual([401, 20003]);
+    expect(await code(createTwilioClient(channel, { bases: simulatorBases(), authToken: 'wrong' }).messages.create({ ...base, body: 'x' }))).toEqual([401, 20003]);
     expect(await code(client().messages.create({ ...base, from: 'whatsapp:+15550000000', body: 'x' }))).toEqual([400, 63007]);
     expect(await code(client().messages.create({ ...base, to: customer, body: 'x' }))).toEqual([400, 21211]);
     expect(await code(client().messages.create({ ...base }))).toEqual([400, 21619]);
@@ -192,7 +193,7 @@ describe('fake Twilio Messages API, driven by the twilio SDK', () => {
     const account = await client().api.v2010.accounts(channel.accountSid!).fetch();
     expect(account.status).toBe('active');
     expect(account.sid).toBe(channel.accountSid);
-    await expect(createTwilioClient(channel, { authToken: 'nope' }).api.v2010.accounts(channel.accountSid!).fetch()).rejects.toMatchObject({
+    await expect(createTwilioClient(channel, { bases: simulatorBases(), authToken: 'nope' }).api.v2010.accounts(channel.accountSid!).fetch()).rejects.toMatchObject({
       status: 401,
       code: 20003,
     });

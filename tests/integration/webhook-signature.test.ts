@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count } from 'drizzle-orm';
 import { contacts, conversations, messages, statusCallbacks } from '@/db/schema';
-import { isValidTwilioSignature } from '@/lib/channels/twilio-signature';
+import { isValidTwilioSignature } from '@/lib/channels/twilio/signature';
 import { encryptSecret } from '@/lib/crypto';
 import { startTestApp, type TestApp } from '../helpers/app';
 import {

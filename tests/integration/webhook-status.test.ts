@@ -116,12 +116,12 @@ describe('status callbacks', () => {
     const m = await outbound(null, 'pending');
     // The send job stores the sid Twilio returned, then applies what arrived before it.
     await app.runtime.db.db.update(messages).set({ providerMessageId: early, status: 'queued' }).where(eq(messages.id, m.id));
-    const changed = await applyPendingStatusCallbacks(app.runtime.db.db, { channelId: ch.channel.id, providerMessageId: early });
+    const changed = await applyPendingStatusCallbacks(app.runtime.db.db, { channel: ch.channel, providerMessageId: early });
     expect(changed?.status).toBe('read');
     expect((await apiMessage(m.id)).status).toBe('read');
     expect(await updatedEvents(m.id)).toBe(1);
     // Applied once: a second call changes nothing.
-    expect(await applyPendingStatusCallbacks(app.runtime.db.db, { channelId: ch.channel.id, providerMessageId: early })).toBeNull();
+    expect(await applyPendingStatusCallbacks(app.runtime.db.db, { channel: ch.channel, providerMessageId: early })).toBeNull();
   });
 
   it('logs every callback for audit, applied or not', async () => {

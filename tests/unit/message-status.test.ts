@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { canAdvance, fromTwilioStatus } from '@/lib/conversations/message-status';
-import { readableReason } from '@/lib/conversations/error-codes';
+import { canAdvance } from '@/lib/conversations/message-status';
+import { readableReason } from '@/lib/channels/twilio/errors';
+import { fromTwilioStatus } from '@/lib/channels/twilio/parse';
 
 describe('delivery ticks only move forward', () => {
   it('moves pending → sent → delivered → read', () => {

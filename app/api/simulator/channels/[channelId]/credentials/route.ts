@@ -1,5 +1,5 @@
 import { route } from '@/lib/http/body';
-import { channelAuthToken } from '@/lib/channels/twilio-client';
+import { channelAuthToken } from '@/lib/channels/credentials';
 import { getSimulatorChannel, requireSimulatorAccess } from '@/lib/simulator/access';
 import { webhookUrlFor } from '@/lib/simulator/customer';
 

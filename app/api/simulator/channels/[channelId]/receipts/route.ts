@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseJson, route } from '@/lib/http/body';
 import { getSimulatorChannel, requireSimulatorAccess } from '@/lib/simulator/access';
-import { markSeenByCustomer } from '@/lib/simulator/delivery';
+import { markSeenByCustomer } from '@/lib/simulator/status-callbacks';
 
 const receiptsSchema = z.object({
   sids: z.array(z.string().regex(/^(SM|MM)[0-9a-f]{32}$/)).min(1).max(200),

@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { simulatorMessages, type Channel, type SimulatorMedia, type SimulatorMessage } from '@/db/schema';
 import { getSimulatorMessageBySid, updateSimulatorMessage } from '@/db/queries/simulator';
-import { channelAuthToken } from '@/lib/channels/twilio-client';
+import { channelAuthToken } from '@/lib/channels/credentials';
 import { logger } from '@/lib/logger';
 import { MAX_MEDIA_BYTES, storeMedia } from '@/lib/media/storage';
 

@@ -1,10 +1,10 @@
-import twilio from 'twilio';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { getDb } from '@/db/client';
 import { simulatorMessages, type Channel, type SimulatorMedia, type SimulatorMessage } from '@/db/schema';
 import { getSimulatorMessageBySid, updateSimulatorMessage } from '@/db/queries/simulator';
 import { channelAuthToken } from '@/lib/channels/credentials';
 import { logger } from '@/lib/logger';
+import { postSignedWebhook } from './webhook-params';
 import { MAX_MEDIA_BYTES, storeMedia } from '@/lib/media/storage';
 
 type CallbackStatus = 'sent' | 'delivered' | 'read' | 'failed';
@@ -34,18 +34,13 @@ export async function postStatusCallback(
     To: `whatsapp:${message.customerPhone}`,
   };
   if (errorCode) params.ErrorCode = errorCode;
-  const signature = twilio.getExpectedTwilioSignature(channelAuthToken(channel), message.statusCallback, params);
   // Twilio gives up on a callback after a few tries; so does the simulator (network errors and 5xx).
   for (let attempt = 1; attempt <= 3; attempt++) {
     try {
-      const res = await fetch(message.statusCallback, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-twilio-signature': signature,
-          'user-agent': 'TwilioProxy/1.1',
-        },
-        body: new URLSearchParams(params).toString(),
+      const res = await postSignedWebhook({
+        url: message.statusCallback,
+        authToken: channelAuthToken(channel),
+        params,
         signal: AbortSignal.timeout(10_000),
       });
       await res.arrayBuffer().catch(() => undefined);

@@ -61,7 +61,7 @@ export async function createApiToken(
     if (!user || !user.active) {
       throw new AppError('validation_failed:userId: no such active user.', { details: { fields: [{ path: 'userId', message: 'no such active user' }] } });
     }
-    const issued = await issueApiToken({ userId: user.id, name: input.name.trim(), expiresInDays: input.expiresInDays ?? undefined }, tx);
+    const issued = await issueApiToken(tx, { userId: user.id, name: input.name.trim(), expiresInDays: input.expiresInDays ?? undefined });
     const row = (await getApiTokenById(tx, { id: issued.id }))!;
     await writeAudit(tx, {
       actorId: actor.id,

@@ -1,4 +1,4 @@
-import { getDb, type Db } from '@/db/client';
+import { type Db } from '@/db/client';
 import { getApiTokenById, listApiTokenRows, revokeApiTokenRow } from '@/db/queries/api-tokens';
 import { getUserById } from '@/db/queries/users';
 import type { ApiToken } from '@/db/schema';
@@ -41,16 +41,15 @@ function toDto(t: ApiToken, user: { name: string; email: string }): ApiTokenDto 
   };
 }
 
-export async function listApiTokens(db: Db = getDb()): Promise<{ items: ApiTokenDto[]; nextCursor: null }> {
+export async function listApiTokens(db: Db): Promise<{ items: ApiTokenDto[]; nextCursor: null }> {
   const rows = await listApiTokenRows(db);
   return { items: rows.map((r) => toDto(r.token, { name: r.userName, email: r.userEmail })), nextCursor: null };
 }
 
 /** A new integration token acting as `userId` (default: the admin). The token is in this answer only. */
 export async function createApiToken(
-  actor: Actor,
-  input: { name: string; userId?: string; expiresInDays?: number | null },
-  db: Db = getDb(),
+  db: Db,
+  { actor, input }: { actor: Actor; input: { name: string; userId?: string; expiresInDays?: number | null } },
 ): Promise<ApiTokenDto & { token: string }> {
   if (input.name.trim().toLowerCase() === LOGIN_TOKEN_NAME) {
     throw new AppError('validation_failed:name: "login" is reserved; pick a name that says what the integration is.', {
@@ -62,7 +61,7 @@ export async function createApiToken(
     if (!user || !user.active) {
       throw new AppError('validation_failed:userId: no such active user.', { details: { fields: [{ path: 'userId', message: 'no such active user' }] } });
     }
-    const issued = await issueApiToken({ userId: user.id, name: input.name.trim(), expiresInDays: input.expiresInDays ?? undefined }, tx);
+    const issued = await issueApiToken(tx, { userId: user.id, name: input.name.trim(), expiresInDays: input.expiresInDays ?? undefined });
     const row = (await getApiTokenById(tx, { id: issued.id }))!;
     await writeAudit(tx, {
       actorId: actor.id,
@@ -75,7 +74,7 @@ export async function createApiToken(
   });
 }
 
-export async function revokeApiToken(actor: Actor, id: string, db: Db = getDb()): Promise<ApiTokenDto> {
+export async function revokeApiToken(db: Db, { actor, id }: { actor: Actor; id: string }): Promise<ApiTokenDto> {
   const { dto, published } = await db.transaction(async (tx) => {
     const before = await getApiTokenById(tx, { id });
     if (!before) throw new AppError('not_found:No such API token.');

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { getDb, type Db } from '@/db/client';
+import { type Db } from '@/db/client';
 import {
   channelConversationCounts,
   channelMessageCounts,
@@ -105,7 +105,7 @@ async function assertQueue(db: Db, queueId: string) {
   }
 }
 
-export async function listChannels(db: Db = getDb()): Promise<{ items: ChannelDto[]; nextCursor: null }> {
+export async function listChannels(db: Db): Promise<{ items: ChannelDto[]; nextCursor: null }> {
   const [rows, queues, msgs, convs] = await Promise.all([listChannelRows(db), listQueueRows(db), channelMessageCounts(db), channelConversationCounts(db)]);
   const queueNames = new Map(queues.map((q) => [q.id, q.name]));
   return {
@@ -116,14 +116,14 @@ export async function listChannels(db: Db = getDb()): Promise<{ items: ChannelDt
   };
 }
 
-export async function getChannel({ id }: { id: string }, db: Db = getDb()): Promise<ChannelDto> {
+export async function getChannel(db: Db, { id }: { id: string }): Promise<ChannelDto> {
   const c = await getChannelById(db, { id });
   if (!c) throw new AppError('not_found:No such channel.');
   const [queue, msgs, convs] = await Promise.all([getQueueById(db, { id: c.queueId }), channelMessageCounts(db), countChannelConversations(db, { id })]);
   return toChannelDto(c, { queueName: queue?.name, messagesLast24h: msgs.get(id) ?? 0, conversationCount: convs });
 }
 
-export async function createChannel(actor: Actor, input: ChannelInput, db: Db = getDb()): Promise<ChannelDto> {
+export async function createChannel(db: Db, { actor, input }: { actor: Actor; input: ChannelInput }): Promise<ChannelDto> {
   const config = getConfig();
   if (input.provider === 'simulator' && !config.simulatorEnabled) {
     throw new AppError('validation_failed:provider: simulator channels are disabled on this server (SIMULATOR_ENABLED=false).', {
@@ -163,14 +163,14 @@ export async function createChannel(actor: Actor, input: ChannelInput, db: Db = 
       return c;
     });
     logger.info({ channelId: row.id, provider: row.provider, by: actor.id }, 'channel created');
-    return getChannel({ id: row.id }, db);
+    return getChannel(db, { id: row.id });
   } catch (err) {
     if (isUniqueViolation(err)) throw numberTaken();
     throw err;
   }
 }
 
-export async function updateChannel(actor: Actor, id: string, input: Partial<ChannelInput>, db: Db = getDb()): Promise<ChannelDto> {
+export async function updateChannel(db: Db, { actor, id, input }: { actor: Actor; id: string; input: Partial<ChannelInput> }): Promise<ChannelDto> {
   const { authToken, provider, ...fields } = input;
   try {
     await db.transaction(async (tx) => {
@@ -194,7 +194,7 @@ export async function updateChannel(actor: Actor, id: string, input: Partial<Cha
       });
     });
     logger.info({ channelId: id, by: actor.id, authTokenReplaced: !!authToken }, 'channel updated');
-    return getChannel({ id }, db);
+    return getChannel(db, { id });
   } catch (err) {
     if (isUniqueViolation(err)) throw numberTaken();
     throw err;
@@ -202,7 +202,7 @@ export async function updateChannel(actor: Actor, id: string, input: Partial<Cha
 }
 
 /** A channel with conversations keeps its history: it can only be deactivated. */
-export async function deleteChannel(actor: Actor, id: string, db: Db = getDb()): Promise<void> {
+export async function deleteChannel(db: Db, { actor, id }: { actor: Actor; id: string }): Promise<void> {
   await db.transaction(async (tx) => {
     const before = await getChannelById(tx, { id });
     if (!before) throw new AppError('not_found:No such channel.');

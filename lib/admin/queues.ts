@@ -1,5 +1,5 @@
 import { inArray } from 'drizzle-orm';
-import { getDb, type Db } from '@/db/client';
+import { type Db } from '@/db/client';
 import {
   deleteQueueRow,
   getQueueById,
@@ -92,17 +92,17 @@ async function assertMembersExist(db: Db, ids: string[]) {
   }
 }
 
-export async function listQueues(db: Db = getDb()): Promise<{ items: QueueDto[]; nextCursor: null }> {
+export async function listQueues(db: Db): Promise<{ items: QueueDto[]; nextCursor: null }> {
   return { items: await toDtos(db, await listQueueRows(db)), nextCursor: null };
 }
 
-export async function getQueue({ id }: { id: string }, db: Db = getDb()): Promise<QueueDto> {
+export async function getQueue(db: Db, { id }: { id: string }): Promise<QueueDto> {
   const q = await getQueueById(db, { id });
   if (!q) throw new AppError('not_found:No such queue.');
   return (await toDtos(db, [q]))[0]!;
 }
 
-export async function createQueue(actor: Actor, input: QueueInput, db: Db = getDb()): Promise<QueueDto> {
+export async function createQueue(db: Db, { actor, input }: { actor: Actor; input: QueueInput }): Promise<QueueDto> {
   const memberIds = [...new Set(input.memberIds)];
   try {
     const q = await db.transaction(async (tx) => {
@@ -117,14 +117,14 @@ export async function createQueue(actor: Actor, input: QueueInput, db: Db = getD
       await writeAudit(tx, { actorId: actor.id, action: 'queue.created', entity: 'queue', entityId: row.id, after: snapshot(row, memberIds) });
       return row;
     });
-    return getQueue({ id: q.id }, db);
+    return getQueue(db, { id: q.id });
   } catch (err) {
     if (isUniqueViolation(err)) throw conflictName();
     throw err;
   }
 }
 
-export async function updateQueue(actor: Actor, id: string, input: Partial<QueueInput>, db: Db = getDb()): Promise<QueueDto> {
+export async function updateQueue(db: Db, { actor, id, input }: { actor: Actor; id: string; input: Partial<QueueInput> }): Promise<QueueDto> {
   try {
     const published = await db.transaction(async (tx) => {
       const before = await getQueueById(tx, { id });
@@ -152,7 +152,7 @@ export async function updateQueue(actor: Actor, id: string, input: Partial<Queue
       ]);
     });
     publishEvents(published);
-    return getQueue({ id }, db);
+    return getQueue(db, { id });
   } catch (err) {
     if (isUniqueViolation(err)) throw conflictName();
     throw err;
@@ -160,7 +160,7 @@ export async function updateQueue(actor: Actor, id: string, input: Partial<Queue
 }
 
 /** Only a queue no channel feeds and no conversation ever used can be deleted. */
-export async function deleteQueue(actor: Actor, id: string, db: Db = getDb()): Promise<void> {
+export async function deleteQueue(db: Db, { actor, id }: { actor: Actor; id: string }): Promise<void> {
   await db.transaction(async (tx) => {
     const before = await getQueueById(tx, { id });
     if (!before) throw new AppError('not_found:No such queue.');

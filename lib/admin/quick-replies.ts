@@ -1,4 +1,4 @@
-import { getDb, type Db } from '@/db/client';
+import { type Db } from '@/db/client';
 import {
   deleteQuickReplyRow,
   getQuickReplyById,
@@ -60,9 +60,8 @@ async function assertQueues(db: Db, ids: string[] | null | undefined) {
  * `queueId` narrows to replies usable in that queue.
  */
 export async function listQuickReplies(
-  actor: Actor,
-  filter: { language?: string; queueId?: string; q?: string },
-  db: Db = getDb(),
+  db: Db,
+  { actor, filter }: { actor: Actor; filter: { language?: string; queueId?: string; q?: string } },
 ): Promise<{ items: QuickReplyDto[]; nextCursor: null }> {
   let queueIds: string[] | undefined = filter.queueId ? [filter.queueId] : undefined;
   if (actor.role === 'agent') {
@@ -73,13 +72,13 @@ export async function listQuickReplies(
   return { items: rows.map(toQuickReplyDto), nextCursor: null };
 }
 
-export async function getQuickReply({ id }: { id: string }, db: Db = getDb()): Promise<QuickReplyDto> {
+export async function getQuickReply(db: Db, { id }: { id: string }): Promise<QuickReplyDto> {
   const r = await getQuickReplyById(db, { id });
   if (!r) throw new AppError('not_found:No such quick reply.');
   return toQuickReplyDto(r);
 }
 
-export async function createQuickReply(actor: Actor, input: QuickReplyInput, db: Db = getDb()): Promise<QuickReplyDto> {
+export async function createQuickReply(db: Db, { actor, input }: { actor: Actor; input: QuickReplyInput }): Promise<QuickReplyDto> {
   try {
     return await db.transaction(async (tx) => {
       await assertQueues(tx, input.queueIds);
@@ -93,7 +92,7 @@ export async function createQuickReply(actor: Actor, input: QuickReplyInput, db:
   }
 }
 
-export async function updateQuickReply(actor: Actor, id: string, input: Partial<QuickReplyInput>, db: Db = getDb()): Promise<QuickReplyDto> {
+export async function updateQuickReply(db: Db, { actor, id, input }: { actor: Actor; id: string; input: Partial<QuickReplyInput> }): Promise<QuickReplyDto> {
   let merged: Partial<QuickReplyInput> = input;
   try {
     return await db.transaction(async (tx) => {
@@ -119,7 +118,7 @@ export async function updateQuickReply(actor: Actor, id: string, input: Partial<
   }
 }
 
-export async function deleteQuickReply(actor: Actor, id: string, db: Db = getDb()): Promise<void> {
+export async function deleteQuickReply(db: Db, { actor, id }: { actor: Actor; id: string }): Promise<void> {
   await db.transaction(async (tx) => {
     const before = await getQuickReplyById(tx, { id });
     if (!before) throw new AppError('not_found:No such quick reply.');

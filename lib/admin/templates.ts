@@ -1,4 +1,4 @@
-import { getDb, type Db } from '@/db/client';
+import { type Db } from '@/db/client';
 import { getChannelById } from '@/db/queries/channels';
 import {
   countTemplateMessages,
@@ -79,22 +79,21 @@ async function assertChannel(db: Db, channelId: string | null | undefined) {
 
 /** Agents are offered approved templates only; admins and supervisors see every status. */
 export async function listTemplates(
-  actor: Actor,
-  filter: { channelId?: string; status?: Template['status'] },
-  db: Db = getDb(),
+  db: Db,
+  { actor, filter }: { actor: Actor; filter: { channelId?: string; status?: Template['status'] } },
 ): Promise<{ items: TemplateDto[]; nextCursor: null }> {
   const status = actor.role === 'agent' ? 'approved' : filter.status;
   const rows = await listTemplateRows(db, { channelId: filter.channelId, status });
   return { items: rows.map(toTemplateDto), nextCursor: null };
 }
 
-export async function getTemplate(actor: Actor, { id }: { id: string }, db: Db = getDb()): Promise<TemplateDto> {
+export async function getTemplate(db: Db, { actor, id }: { actor: Actor; id: string }): Promise<TemplateDto> {
   const t = await getTemplateById(db, { id });
   if (!t || (actor.role === 'agent' && t.status !== 'approved')) throw new AppError('not_found:No such template.');
   return toTemplateDto(t);
 }
 
-export async function createTemplate(actor: Actor, input: TemplateInput, db: Db = getDb()): Promise<TemplateDto> {
+export async function createTemplate(db: Db, { actor, input }: { actor: Actor; input: TemplateInput }): Promise<TemplateDto> {
   try {
     return await db.transaction(async (tx) => {
       await assertChannel(tx, input.channelId);
@@ -108,7 +107,7 @@ export async function createTemplate(actor: Actor, input: TemplateInput, db: Db 
   }
 }
 
-export async function updateTemplate(actor: Actor, id: string, input: Partial<TemplateInput>, db: Db = getDb()): Promise<TemplateDto> {
+export async function updateTemplate(db: Db, { actor, id, input }: { actor: Actor; id: string; input: Partial<TemplateInput> }): Promise<TemplateDto> {
   try {
     return await db.transaction(async (tx) => {
       const before = await getTemplateById(tx, { id });
@@ -132,7 +131,7 @@ export async function updateTemplate(actor: Actor, id: string, input: Partial<Te
 }
 
 /** A template already sent stays for the transcripts; it can be marked disabled instead. */
-export async function deleteTemplate(actor: Actor, id: string, db: Db = getDb()): Promise<void> {
+export async function deleteTemplate(db: Db, { actor, id }: { actor: Actor; id: string }): Promise<void> {
   await db.transaction(async (tx) => {
     const before = await getTemplateById(tx, { id });
     if (!before) throw new AppError('not_found:No such template.');

@@ -1,5 +1,5 @@
 import { and, eq, inArray, ne, or } from 'drizzle-orm';
-import { getDb, type Db } from '@/db/client';
+import { type Db } from '@/db/client';
 import { getUserById, insertUser, listUsers, lockActiveAdminIds, updateUserRow } from '@/db/queries/users';
 import { listQueueMembers, setUserQueues } from '@/db/queries/queues';
 import { contacts, conversations, queueMembers, queues, type User } from '@/db/schema';
@@ -58,20 +58,20 @@ async function assertQueuesExist(db: Db, ids: string[] | undefined) {
   if (found.length !== new Set(ids).size) throw new AppError('validation_failed:queueIds: one of the queues does not exist.');
 }
 
-export async function listAdminUsers(db: Db = getDb()): Promise<{ items: AdminUserDto[]; nextCursor: null }> {
+export async function listAdminUsers(db: Db): Promise<{ items: AdminUserDto[]; nextCursor: null }> {
   const [rows, members] = await Promise.all([listUsers(db), listQueueMembers(db)]);
   const byUser = new Map<string, string[]>();
   for (const m of members) byUser.set(m.id, [...(byUser.get(m.id) ?? []), m.queueId]);
   return { items: rows.map((u) => toAdminUserDto(u, byUser.get(u.id) ?? [])), nextCursor: null };
 }
 
-export async function getAdminUser({ id }: { id: string }, db: Db = getDb()): Promise<AdminUserDto> {
+export async function getAdminUser(db: Db, { id }: { id: string }): Promise<AdminUserDto> {
   const user = await getUserById(db, { id });
   if (!user) throw new AppError('not_found:No such user.');
   return toAdminUserDto(user, await queueIdsOf(db, id));
 }
 
-export async function createUser(actor: Actor, input: CreateUserInput, db: Db = getDb()): Promise<AdminUserDto> {
+export async function createUser(db: Db, { actor, input }: { actor: Actor; input: CreateUserInput }): Promise<AdminUserDto> {
   const passwordHash = await hashPassword(input.password);
   try {
     const dto = await db.transaction(async (tx) => {
@@ -98,7 +98,7 @@ export async function createUser(actor: Actor, input: CreateUserInput, db: Db = 
   }
 }
 
-export async function updateUser(actor: Actor, id: string, input: UpdateUserInput, db: Db = getDb()): Promise<AdminUserDto> {
+export async function updateUser(db: Db, { actor, id, input }: { actor: Actor; id: string; input: UpdateUserInput }): Promise<AdminUserDto> {
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
   try {
     const { dto, published } = await db.transaction(async (tx) => {

@@ -1,4 +1,4 @@
-import { getDb, type Db } from '@/db/client';
+import { type Db } from '@/db/client';
 import { insertApiToken } from '@/db/queries/api-tokens';
 import { getUserByEmail } from '@/db/queries/users';
 import type { ApiToken, User } from '@/db/schema';
@@ -9,8 +9,8 @@ import { throttleLogin } from './throttle';
 
 /** The active user with this email and password, or null. Same work whether the email exists or not. */
 export async function verifyCredentials(
+  db: Db,
   { email, password }: { email: string; password: string },
-  db: Db = getDb(),
 ): Promise<User | null> {
   const user = await getUserByEmail(db, { email: email.trim() });
   const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
@@ -23,18 +23,18 @@ export async function verifyCredentials(
  * email or password, or `rate_limited` while guessing is throttled (lib/auth/throttle.ts).
  */
 export async function signInWithPassword(
+  db: Db,
   { email, password, ip }: { email: string; password: string; ip: string },
-  db: Db = getDb(),
 ): Promise<User | null> {
-  return throttleLogin({ email, ip }, () => verifyCredentials({ email, password }, db), db);
+  return throttleLogin(db, { email, ip, verify: () => verifyCredentials(db, { email, password }) });
 }
 
 export const API_TOKEN_PREFIX = 'prl_';
 
 /** A new API token for `userId`; the token is returned once and only its hash is stored. */
 export async function issueApiToken(
+  db: Db,
   { userId, name, kind = 'integration', expiresInDays }: { userId: string; name: string; kind?: ApiToken['kind']; expiresInDays?: number },
-  db: Db = getDb(),
 ): Promise<{ token: string; id: string; expiresAt: Date | null }> {
   const token = API_TOKEN_PREFIX + randomToken(32);
   const expiresAt = expiresInDays ? new Date(Date.now() + expiresInDays * 86_400_000) : null;
@@ -43,9 +43,9 @@ export async function issueApiToken(
 }
 
 /** POST /api/v1/auth/token: a 30-day token of kind 'login', which a password change ends. */
-export async function loginForApiToken(input: { email: string; password: string; ip: string }) {
-  const user = await signInWithPassword(input);
+export async function loginForApiToken(db: Db, input: { email: string; password: string; ip: string }) {
+  const user = await signInWithPassword(db, input);
   if (!user) throw new AppError('unauthorized:Wrong email or password.');
-  const issued = await issueApiToken({ userId: user.id, name: 'login', kind: 'login', expiresInDays: 30 });
+  const issued = await issueApiToken(db, { userId: user.id, name: 'login', kind: 'login', expiresInDays: 30 });
   return { token: issued.token, expiresAt: issued.expiresAt, user };
 }

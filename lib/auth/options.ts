@@ -1,4 +1,5 @@
 import type { NextAuthOptions } from 'next-auth';
+import { getDb } from '@/db/client';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { AppError } from '@/lib/errors';
 import { logger } from '@/lib/logger';
@@ -25,7 +26,7 @@ export function getAuthOptions(): NextAuthOptions {
           const ip = clientIpOf(headers);
           let user;
           try {
-            user = await signInWithPassword({ email: credentials.email, password: credentials.password, ip });
+            user = await signInWithPassword(getDb(), { email: credentials.email, password: credentials.password, ip });
           } catch (err) {
             // next-auth hands an error's message to the form as `error` (in the redirect URL): only ours.
             if (err instanceof AppError && err.code === 'rate_limited') throw new Error(RATE_LIMITED_PREFIX + err.message);
@@ -34,7 +35,7 @@ export function getAuthOptions(): NextAuthOptions {
           }
           if (!user) return null;
           const userAgent = typeof headers['user-agent'] === 'string' ? headers['user-agent'] : null;
-          const session = await startSession({ userId: user.id, userAgent, ip });
+          const session = await startSession(getDb(), { userId: user.id, userAgent, ip });
           return { id: user.id, email: user.email, name: user.name, role: user.role, sessionId: session.id };
         },
       }),
@@ -56,7 +57,7 @@ export function getAuthOptions(): NextAuthOptions {
       async signOut({ token }) {
         const sid = (token as { sid?: unknown } | null)?.sid;
         if (typeof sid !== 'string') return;
-        await endSession({ sessionId: sid }).catch((err: unknown) => logger.error({ err }, 'sign-out could not end the session'));
+        await endSession(getDb(), { sessionId: sid }).catch((err: unknown) => logger.error({ err }, 'sign-out could not end the session'));
       },
     },
   };

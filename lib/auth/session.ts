@@ -43,7 +43,7 @@ export async function createSessionToken(
   user: { id: string; email: string; name: string; role: string },
   opts: { userAgent?: string | null; ip?: string | null; db?: Db } = {},
 ): Promise<string> {
-  const session = await startSession({ userId: user.id, userAgent: opts.userAgent, ip: opts.ip }, opts.db);
+  const session = await startSession(opts.db ?? getDb(), { userId: user.id, userAgent: opts.userAgent, ip: opts.ip });
   return encode({
     token: { sub: user.id, email: user.email, name: user.name, role: user.role, sid: session.id },
     secret: getAuthSecret(),

@@ -1,4 +1,4 @@
-import { getDb, type Db } from '@/db/client';
+import { type Db } from '@/db/client';
 import { revokeUserApiTokens } from '@/db/queries/api-tokens';
 import { deleteOldSessions, getSessionById, insertSession, listLiveSessions, revokeSessionRow, revokeUserSessions } from '@/db/queries/sessions';
 import { getUserById } from '@/db/queries/users';
@@ -18,8 +18,8 @@ export function accessChanged(userId: string, reason: AccessChangeReason): Domai
 }
 
 export async function startSession(
+  db: Db,
   { userId, userAgent, ip }: { userId: string; userAgent?: string | null; ip?: string | null },
-  db: Db = getDb(),
 ): Promise<Session> {
   await deleteOldSessions(db, { userId });
   return insertSession(db, {
@@ -31,7 +31,7 @@ export async function startSession(
 }
 
 /** Sign-out: this session stops working on every Parley process at once. */
-export async function endSession({ sessionId }: { sessionId: string }, db: Db = getDb()): Promise<void> {
+export async function endSession(db: Db, { sessionId }: { sessionId: string }): Promise<void> {
   const published = await db.transaction(async (tx) => {
     const row = await revokeSessionRow(tx, { id: sessionId });
     if (!row) return [];
@@ -77,14 +77,14 @@ async function requireUser(db: Db, userId: string) {
 }
 
 /** The user's signed-in browsers (live sessions), most recently seen first. */
-export async function listUserSessions({ userId }: { userId: string }, db: Db = getDb()): Promise<{ items: SessionDto[]; nextCursor: null }> {
+export async function listUserSessions(db: Db, { userId }: { userId: string }): Promise<{ items: SessionDto[]; nextCursor: null }> {
   await requireUser(db, userId);
   const rows = await listLiveSessions(db, { userId });
   return { items: rows.map(toSessionDto), nextCursor: null };
 }
 
 /** An admin ends one of a user's sessions. */
-export async function revokeUserSession(actor: Actor, { userId, sessionId }: { userId: string; sessionId: string }, db: Db = getDb()): Promise<SessionDto> {
+export async function revokeUserSession(db: Db, { actor, userId, sessionId }: { actor: Actor; userId: string; sessionId: string }): Promise<SessionDto> {
   const { dto, published } = await db.transaction(async (tx) => {
     await requireUser(tx, userId);
     const before = await getSessionById(tx, { id: sessionId });
@@ -99,7 +99,7 @@ export async function revokeUserSession(actor: Actor, { userId, sessionId }: { u
 }
 
 /** "Sign out everywhere": every session of the user and every token made by their password login. */
-export async function signOutEverywhere(actor: Actor, { userId }: { userId: string }, db: Db = getDb()): Promise<{ sessions: number; loginTokens: number }> {
+export async function signOutEverywhere(db: Db, { actor, userId }: { actor: Actor; userId: string }): Promise<{ sessions: number; loginTokens: number }> {
   const { ended, published } = await db.transaction(async (tx) => {
     await requireUser(tx, userId);
     const ended = await endPasswordCredentials(tx, { userId });

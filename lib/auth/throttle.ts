@@ -1,6 +1,6 @@
 import { eq, like, or } from 'drizzle-orm';
 import { RateLimiterDrizzle, RateLimiterRes } from 'rate-limiter-flexible';
-import { getDb, type Db } from '@/db/client';
+import { type Db } from '@/db/client';
 import { rateLimits } from '@/db/schema';
 import { getConfig } from '@/lib/config';
 import { sha256Hex } from '@/lib/crypto';
@@ -81,9 +81,8 @@ const isLimiterRes = (x: unknown): x is RateLimiterRes => x instanceof RateLimit
  * password is not even checked then, so a right one is refused too until the block ends.
  */
 export async function throttleLogin<T>(
-  { email, ip }: { email: string; ip: string },
-  verify: () => Promise<T | null>,
-  db: Db = getDb(),
+  db: Db,
+  { email, ip, verify }: { email: string; ip: string; verify: () => Promise<T | null> },
 ): Promise<T | null> {
   const { byRule } = limitersFor(db);
   const keys = keysFor(email, ip);

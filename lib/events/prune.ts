@@ -19,7 +19,7 @@ export type PruneOptions = { keepHours?: number; keepNewest?: number; batch?: nu
  * Deletes the events catch-up no longer needs, oldest first, `batch` rows per statement (each its
  * own short transaction: no long lock, no long-running delete competing with writers).
  */
-export async function pruneEvents(db: Db = getDb(), opts: PruneOptions = {}): Promise<{ deleted: number; cutoff: number; ms: number }> {
+export async function pruneEvents(db: Db, opts: PruneOptions = {}): Promise<{ deleted: number; cutoff: number; ms: number }> {
   const started = Date.now();
   const { keepHours, keepNewest, batch } = { ...EVENTS_RETENTION, ...opts };
   const cutoff = await findPruneCutoff(db, { olderThanSeconds: Math.round(keepHours * 3600), keepNewest });

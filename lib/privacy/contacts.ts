@@ -1,4 +1,4 @@
-import { getDb, type Db } from '@/db/client';
+import { type Db } from '@/db/client';
 import { findContacts, getContactWithCounts, listContactConversations, type ContactRow } from '@/db/queries/privacy';
 import { AppError } from '@/lib/errors';
 
@@ -29,12 +29,12 @@ function toDto(c: ContactRow): PrivacyContactDto {
 }
 
 /** Admin look-up of a customer by number (any part of it, 3+ digits) or name (word prefixes). */
-export async function searchContacts({ q, limit = 20 }: { q: string; limit?: number }, db: Db = getDb()): Promise<{ items: PrivacyContactDto[]; nextCursor: null }> {
+export async function searchContacts(db: Db, { q, limit = 20 }: { q: string; limit?: number }): Promise<{ items: PrivacyContactDto[]; nextCursor: null }> {
   if (!q.trim()) return { items: [], nextCursor: null };
   return { items: (await findContacts(db, { q, limit })).map(toDto), nextCursor: null };
 }
 
-export async function getContactDetail({ id }: { id: string }, db: Db = getDb()): Promise<PrivacyContactDetailDto> {
+export async function getContactDetail(db: Db, { id }: { id: string }): Promise<PrivacyContactDetailDto> {
   const c = await getContactWithCounts(db, { id });
   if (!c) throw new AppError('not_found:No such contact.');
   const convs = await listContactConversations(db, { contactId: id });

@@ -1,4 +1,4 @@
-import { getDb, type Db } from '@/db/client';
+import { type Db } from '@/db/client';
 import { getErasureById, listErasures } from '@/db/queries/privacy';
 import type { Erasure } from '@/db/schema';
 import { AppError } from '@/lib/errors';
@@ -36,7 +36,7 @@ export function toReceipt(e: Erasure): ErasureReceipt {
   };
 }
 
-export async function getErasureReceipt({ id }: { id: string }, db: Db = getDb()): Promise<ErasureReceipt> {
+export async function getErasureReceipt(db: Db, { id }: { id: string }): Promise<ErasureReceipt> {
   const row = await getErasureById(db, { id });
   if (!row) throw new AppError('not_found:No such erasure receipt.');
   return toReceipt(row);
@@ -44,8 +44,8 @@ export async function getErasureReceipt({ id }: { id: string }, db: Db = getDb()
 
 /** The latest receipts, newest first: contact erasures and retention runs. */
 export async function listErasureReceipts(
+  db: Db,
   { kind, limit = 50 }: { kind?: Erasure['kind']; limit?: number },
-  db: Db = getDb(),
 ): Promise<{ items: ErasureReceipt[]; nextCursor: null }> {
   return { items: (await listErasures(db, { kind, limit })).map(toReceipt), nextCursor: null };
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { count, eq, sql } from 'drizzle-orm';
-import { openDatabase, rowsOf, setDbHandle } from '@/db/client';
+import { getDb, openDatabase, rowsOf, setDbHandle } from '@/db/client';
 import { runMigrations } from '@/db/migrate';
 import { channels, queues, users } from '@/db/schema';
 import { resetConfig } from '@/lib/config';
@@ -92,7 +92,7 @@ describe('embedded start', () => {
     expect(admin!.name).toBe('Renamed Admin');
     expect(process.env.AUTH_SECRET).toBe(secrets.authSecret);
     expect(process.env.ENCRYPTION_KEY).toBe(secrets.encryptionKey);
-    expect(await verifyCredentials({ email: 'agent@parley.test', password: 'parley-agent' })).not.toBeNull();
+    expect(await verifyCredentials(getDb(), { email: 'agent@parley.test', password: 'parley-agent' })).not.toBeNull();
   });
 
   it('creates the ADMIN_EMAIL admin on any database, once', async () => {
@@ -115,7 +115,7 @@ describe('embedded start', () => {
     expect(admins).toHaveLength(1);
     expect(admins[0]).toMatchObject({ email: 'owner@example.com', role: 'admin', active: true });
     expect(admins[0]!.passwordHash).not.toContain('a very long password');
-    expect(await verifyCredentials({ email: 'OWNER@example.com', password: 'a very long password' })).not.toBeNull();
+    expect(await verifyCredentials(getDb(), { email: 'OWNER@example.com', password: 'a very long password' })).not.toBeNull();
     await rt.stop().catch(() => {});
     setDbHandle(undefined);
   });

@@ -1,3 +1,4 @@
+import { getDb } from '@/db/client';
 import { createQueue, listQueues } from '@/lib/admin/queues';
 import { requireActor } from '@/lib/auth/guard';
 import { parseJson, route } from '@/lib/http/body';
@@ -5,11 +6,11 @@ import { createQueueSchema } from './schema';
 
 export const GET = route(async (req) => {
   await requireActor(req, 'settings');
-  return Response.json(await listQueues());
+  return Response.json(await listQueues(getDb()));
 });
 
 export const POST = route(async (req) => {
   const actor = await requireActor(req, 'settings');
   const input = await parseJson(req, createQueueSchema);
-  return Response.json(await createQueue(actor, input), { status: 201 });
+  return Response.json(await createQueue(getDb(), { actor, input }), { status: 201 });
 });

@@ -1,3 +1,4 @@
+import { getDb } from '@/db/client';
 import { createQuickReply, listQuickReplies } from '@/lib/admin/quick-replies';
 import { requireActor } from '@/lib/auth/guard';
 import { parseJson, parseWith, route, searchParams } from '@/lib/http/body';
@@ -7,11 +8,11 @@ import { createQuickReplySchema, listQuickRepliesSchema } from './schema';
 export const GET = route(async (req) => {
   const actor = await requireActor(req, 'conversations');
   const filter = parseWith(listQuickRepliesSchema, searchParams(req));
-  return Response.json(await listQuickReplies(actor, filter));
+  return Response.json(await listQuickReplies(getDb(), { actor, filter }));
 });
 
 export const POST = route(async (req) => {
   const actor = await requireActor(req, 'settings');
   const input = await parseJson(req, createQuickReplySchema);
-  return Response.json(await createQuickReply(actor, input), { status: 201 });
+  return Response.json(await createQuickReply(getDb(), { actor, input }), { status: 201 });
 });

@@ -1,3 +1,4 @@
+import { getDb } from '@/db/client';
 import { createUser, listAdminUsers } from '@/lib/admin/users';
 import { requireActor } from '@/lib/auth/guard';
 import { parseJson, route } from '@/lib/http/body';
@@ -5,11 +6,11 @@ import { createUserSchema } from './schema';
 
 export const GET = route(async (req) => {
   await requireActor(req, 'settings');
-  return Response.json(await listAdminUsers());
+  return Response.json(await listAdminUsers(getDb()));
 });
 
 export const POST = route(async (req) => {
   const actor = await requireActor(req, 'settings');
   const input = await parseJson(req, createUserSchema);
-  return Response.json(await createUser(actor, input), { status: 201 });
+  return Response.json(await createUser(getDb(), { actor, input }), { status: 201 });
 });

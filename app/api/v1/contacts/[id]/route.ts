@@ -1,3 +1,4 @@
+import { getDb } from '@/db/client';
 import { idParam, type IdContext } from '@/lib/http/params';
 import { requireActor } from '@/lib/auth/guard';
 import { route } from '@/lib/http/body';
@@ -5,5 +6,5 @@ import { getContactDetail } from '@/lib/privacy/contacts';
 
 export const GET = route<IdContext>(async (req, ctx) => {
   await requireActor(req, 'settings');
-  return Response.json(await getContactDetail({ id: await idParam(ctx, 'contact') }));
+  return Response.json(await getContactDetail(getDb(), { id: await idParam(ctx, 'contact') }));
 });

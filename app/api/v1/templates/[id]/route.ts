@@ -1,3 +1,4 @@
+import { getDb } from '@/db/client';
 import { deleteTemplate, getTemplate, updateTemplate } from '@/lib/admin/templates';
 import { idParam, type IdContext } from '@/lib/http/params';
 import { requireActor } from '@/lib/auth/guard';
@@ -6,17 +7,17 @@ import { updateTemplateSchema } from '../schema';
 
 export const GET = route<IdContext>(async (req, ctx) => {
   const actor = await requireActor(req, 'conversations');
-  return Response.json(await getTemplate(actor, { id: await idParam(ctx, 'template') }));
+  return Response.json(await getTemplate(getDb(), { actor, id: await idParam(ctx, 'template') }));
 });
 
 export const PATCH = route<IdContext>(async (req, ctx) => {
   const actor = await requireActor(req, 'settings');
   const id = await idParam(ctx, 'template');
-  return Response.json(await updateTemplate(actor, id, await parseJson(req, updateTemplateSchema)));
+  return Response.json(await updateTemplate(getDb(), { actor, id, input: await parseJson(req, updateTemplateSchema) }));
 });
 
 export const DELETE = route<IdContext>(async (req, ctx) => {
   const actor = await requireActor(req, 'settings');
-  await deleteTemplate(actor, await idParam(ctx, 'template'));
+  await deleteTemplate(getDb(), { actor, id: await idParam(ctx, 'template') });
   return new Response(null, { status: 204 });
 });

@@ -1,3 +1,4 @@
+import { getDb } from '@/db/client';
 import { idParam } from '@/lib/http/params';
 import { requireActor } from '@/lib/auth/guard';
 import { revokeUserSession } from '@/lib/auth/sessions';
@@ -11,5 +12,5 @@ export const DELETE = route<Ctx>(async (req, ctx) => {
   const { sessionId } = await ctx.params;
   const userId = await idParam(ctx, 'user');
   const id = await idParam({ params: Promise.resolve({ id: sessionId }) }, 'session');
-  return Response.json(await revokeUserSession(actor, { userId, sessionId: id }));
+  return Response.json(await revokeUserSession(getDb(), { actor, userId, sessionId: id }));
 });
